@@ -1,0 +1,179 @@
+"""Realistic demo responses: two years, five sources, with trends, seasonality and comments in
+English and Russian. Deterministic for a given count (external ids ``demo-<n>``), so loading
+twice adds nothing."""
+
+import datetime
+import math
+import random
+
+from django.utils import timezone
+
+from npshub.feedback.ingest import store_new
+from npshub.feedback.models import Response, Source
+
+SOURCES = [  # (slug, name, kind, share)
+    ("survey", "Post-purchase survey", Source.Kind.SURVEY, 0.45),
+    ("webshop", "Web shop reviews", Source.Kind.WEBSHOP, 0.2),
+    ("marketplace", "Marketplace reviews", Source.Kind.MARKETPLACE, 0.15),
+    ("app-store", "Mobile app stores", Source.Kind.APP_STORE, 0.08),
+    ("call-centre", "Call centre survey", Source.Kind.CALL_CENTRE, 0.12),
+]
+SEGMENTS = [("new", 0.35, -4), ("loyal", 0.45, 6), ("vip", 0.2, 10)]
+PRODUCTS = [("coffee-machine", 8), ("vacuum-cleaner", -6), ("kettle", 4), ("blender", 0), ("air-purifier", -2)]
+CHANNELS = {"survey": ["store", "online"], "webshop": ["online"], "marketplace": ["marketplace"],
+            "app-store": ["app"], "call-centre": ["phone"]}
+REGIONS = [("moscow", 4), ("st-petersburg", 2), ("kazan", 6), ("novosibirsk", -5), ("yekaterinburg", -1)]
+STORE_TEAMS = {"moscow": ["store-moscow-tverskaya", "store-moscow-aviapark"], "st-petersburg": ["store-spb-nevsky"],
+               "kazan": ["store-kazan-koltso"], "novosibirsk": ["store-nsk-aura"], "yekaterinburg": ["store-ekb-greenwich"]}
+CHANNEL_TEAMS = {"online": "webshop", "marketplace": "marketplaces", "app": "webshop", "phone": "contact-centre"}
+
+COMMENTS = {
+    "en": {
+        "promoter": ["Great coffee machine, makes the best espresso I've had at home!",
+                     "Fast delivery and the staff in the store were really helpful.",
+                     "Excellent quality, I already recommended it to my sister.",
+                     "The packaging was beautiful and everything worked out of the box.",
+                     "Friendly consultant, explained everything. Will buy again."],
+        "passive": ["Good product but a bit expensive for what it is.",
+                    "Delivery took longer than promised, otherwise fine.",
+                    "Works well, the app could be easier to use.",
+                    "Decent quality. The instructions were confusing."],
+        "detractor": ["The vacuum cleaner broke after two weeks and support didn't answer.",
+                      "Courier was three hours late and the box was damaged.",
+                      "Too expensive, and the price dropped a week after I bought it.",
+                      "Staff were rude when I asked to return the kettle.",
+                      "The app keeps crashing when I try to pay. Call me at +7 916 123-45-67.",
+                      "Poor quality plastic, the lid cracked on the first day."],
+    },
+    "ru": {
+        "promoter": ["Отличная кофемашина, лучший эспрессо дома!",
+                     "Быстрая доставка, консультант в магазине очень помог.",
+                     "Качество на высоте, уже посоветовала подруге.",
+                     "Красивая упаковка, всё заработало сразу."],
+        "passive": ["Хороший товар, но дороговато.",
+                    "Доставка задержалась на день, в остальном нормально.",
+                    "Работает хорошо, но инструкция непонятная."],
+        "detractor": ["Пылесос сломался через две недели, поддержка не отвечает.",
+                      "Курьер опоздал на три часа, коробка была помята.",
+                      "Слишком дорого, через неделю цена упала.",
+                      "Грубый персонал при возврате чайника.",
+                      "Приложение вылетает при оплате. Мой телефон 8 (912) 555-12-34."],
+    },
+}
+FIRST = ["Anna", "Boris", "Clara", "Denis", "Eva", "Fyodor", "Galina", "Hugo", "Inna", "Jon"]
+LAST = ["Orlov", "Petrova", "Quinn", "Rostova", "Sato", "Titov", "Umarova", "Vance"]
+
+
+def _weighted(rng, items):
+    return rng.choices([item[0] for item in items], weights=[item[1] for item in items])[0]
+
+
+def _nps_target(day_index, total_days, product, region, segment):
+    """Underlying NPS: a steady climb from about 18 to 38, a winter dip, and unit effects."""
+    trend = 18 + 20 * day_index / max(total_days, 1)
+    season = -6 * math.cos(2 * math.pi * (day_index % 365) / 365)
+    return trend + season + dict(PRODUCTS)[product] + dict(REGIONS)[region] + {s: e for s, _, e in SEGMENTS}[segment]
+
+
+def _score(rng, target):
+    # Split the target NPS into promoter / detractor shares with a realistic passive share.
+    passive = 0.28
+    promoters = max(0.02, min(0.95, (1 - passive + target / 100) / 2))
+    detractors = max(0.02, min(0.95, 1 - passive - promoters))
+    roll = rng.random()
+    if roll < promoters:
+        return rng.choice([9, 10, 10])
+    if roll < promoters + detractors:
+        return rng.choice([0, 1, 2, 3, 4, 5, 5, 6, 6, 6])
+    return rng.choice([7, 8, 8])
+
+
+# Which demo sources also ask satisfaction (CSAT, 1..5) and effort (CES, 1..7) questions.
+CSAT_SOURCES = {"survey", "call-centre"}
+CES_SOURCES = {"call-centre"}
+
+
+def _csat(rng, score):
+    if rng.random() < 0.1:
+        return None  # skipped
+    return max(1, min(5, round(score / 2.5 + rng.uniform(-0.6, 1.4))))
+
+
+def _ces(rng, score):
+    if rng.random() < 0.15:
+        return None
+    return max(1, min(7, round(6 - score / 2 + rng.uniform(-1.2, 1.2))))
+
+
+def generate(count, end=None, seed=42):
+    """Yield (Response, contact dict or None) for ``count`` demo responses over two years."""
+    rng = random.Random(seed)
+    end = end or timezone.localdate()
+    total_days = 730
+    start = end - datetime.timedelta(days=total_days)
+    tz = timezone.get_current_timezone()
+    sources = {slug: Source.objects.get(slug=slug) for slug, *_ in SOURCES}
+    extra = random.Random(seed + 1)  # CSAT/CES draws, apart so the other demo values stay as they were
+    for n in range(count):
+        # Later days get more answers: the programme grows.
+        day_index = int(total_days * math.sqrt(rng.random()))
+        day = start + datetime.timedelta(days=day_index)
+        moment = datetime.datetime.combine(day, datetime.time(rng.randint(8, 21), rng.randint(0, 59)), tzinfo=tz)
+        source = _weighted(rng, [(slug, share) for slug, _, _, share in SOURCES])
+        channel = rng.choice(CHANNELS[source])
+        segment = _weighted(rng, [(s, w) for s, w, _ in SEGMENTS])
+        product, region = rng.choice(PRODUCTS)[0], rng.choice(REGIONS)[0]
+        team = rng.choice(STORE_TEAMS[region]) if channel == "store" else CHANNEL_TEAMS[channel]
+        score = _score(rng, _nps_target(day_index, total_days, product, region, segment))
+        category = "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+        language = "ru" if rng.random() < 0.55 else "en"
+        comment = rng.choice(COMMENTS[language][category]) if rng.random() < 0.45 else ""
+        consent = rng.random() < 0.35
+        response = Response(
+            source=sources[source], external_id=f"demo-{n}", submitted_at=moment, score=score,
+            comment=comment, segment=segment, product=product, channel=channel, region=region,
+            team=team, language=language, callback_consent=consent, data_consent=consent,
+            consent_at=moment if consent else None, consent_version="survey-2024-01" if consent else "",
+            csat=_csat(extra, score) if source in CSAT_SOURCES else None,
+            ces=_ces(extra, score) if source in CES_SOURCES else None,
+        )
+        contact = None
+        if consent:
+            contact = {
+                "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                "phone": f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
+                "email": f"customer{n}@example.net",
+            }
+        yield response, contact
+
+
+def load_responses(count, stdout, batch_size=5000):
+    for slug, name, kind, _share in SOURCES:
+        Source.objects.get_or_create(slug=slug, defaults={"name": name, "kind": kind})
+    existing = Response.objects.filter(external_id__startswith="demo-").count()
+    if existing >= count:
+        stdout.write(f"responses: {existing} demo responses already loaded")
+        return 0
+    created = 0
+    batch = []
+    for response, contact in generate(count):
+        batch.append((response, contact))
+        if len(batch) >= batch_size:
+            created += _save(batch)
+            batch = []
+    created += _save(batch)
+    stdout.write(f"responses: {created} new demo responses ({count} in all)")
+    return created
+
+
+def _save(batch):
+    if not batch:
+        return 0
+    ids = [response.external_id for response, _ in batch]
+    source_ids = {response.source_id for response, _ in batch}
+    known = set(
+        Response.objects.filter(source_id__in=source_ids, external_id__in=ids).values_list("source_id", "external_id")
+    )
+    fresh = [(r, c) for r, c in batch if (r.source_id, r.external_id) not in known]
+    # As ingestion stores them: contacts apart, rollups maintained, comments tagged, one event.
+    return store_new(fresh, via="demo")

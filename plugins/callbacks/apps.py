@@ -1,0 +1,75 @@
+import os
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CallbacksConfig(AppConfig):
+    name = "callbacks"
+    label = "callbacks"
+    verbose_name = _("Callbacks")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    class NpsHubPluginMeta:
+        name = "Callbacks"
+        version = "1.0"
+        description = "Call back consenting customers, record the calls, learn from them."
+        api = "callbacks.api.register"
+        urls = "callbacks.urls"
+        nav = [(_("Callbacks"), "callbacks:queue", ("caller", "cx_admin"))]
+        blocks = "callbacks.blocks.BLOCKS"
+        demo = "callbacks.demo.load"
+        css = ["callbacks/callbacks.css"]
+        beat = {
+            "callbacks-expire-claims": {"task": "callbacks.expire_claims", "schedule": 60},
+            "callbacks-refresh-priorities": {"task": "callbacks.refresh_priorities", "schedule": 900},
+            "callbacks-purge-recordings": {"task": "callbacks.purge_recordings", "schedule": 3600},
+        }
+        settings = {
+            "CALLBACKS_MAX_SCORE": 6,                 # detractors: 0..6
+            "CALLBACKS_INCLUDE_PASSIVES": False,      # also queue 7..8
+            "CALLBACKS_MAX_AGE_DAYS": 30,             # older answers (e.g. history imports) are not queued
+            "CALLBACKS_PLAYBOOK_MAX_AGE_DAYS": 7,     # nor e-mailed
+            "CALLBACKS_SLA_HOURS": {"detractor": 48, "passive": 120},
+            "CALLBACKS_PRIORITY_WEIGHTS": {"score": 3.0, "age": 2.0, "segment": 1.0},
+            "CALLBACKS_SEGMENT_VALUES": {"vip": 3, "loyal": 2, "new": 1},
+            "CALLBACKS_CLAIM_MINUTES": 30,
+            "CALLBACKS_RETRY_HOURS": 4,               # second attempt after "no answer"
+            "CALLBACKS_MAX_ATTEMPTS": 3,
+            "CALLBACKS_DIAL_URI": os.environ.get("CALLBACKS_DIAL_URI", "tel:{phone}"),
+            "CALLBACKS_PBX_DIAL_URL": os.environ.get("CALLBACKS_PBX_DIAL_URL", ""),
+            "CALLBACKS_PBX_TIMEOUT": 5,
+            "CALLBACKS_PBX_WEBHOOK_SECRET": os.environ.get("CALLBACKS_PBX_WEBHOOK_SECRET", ""),
+            "CALLBACKS_RECORDING_MAX_BYTES": 50 * 1024 * 1024,
+            "CALLBACKS_RECORDING_RETENTION_DAYS": 180,
+            "CALLBACKS_RECORDINGS_STORAGE": None,
+            "CALLBACKS_CENTRAL_DEPARTMENTS": ["cx"],  # their members see every department's queue
+            "CALLBACKS_RECOVERY_MIN_SCORE": 7,
+        }
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from callbacks import metrics_provider, signal_handlers, tasks  # noqa: F401
+
+        metrics_provider.register()
+        post_migrate.connect(grant_permissions, sender=self, dispatch_uid="callbacks.grant_permissions")
+
+
+ROLE_PERMISSIONS = {
+    "cx_admin": [
+        "view_callback", "view_auditlog", "add_consentchange", "view_consentchange", "view_playbookaction",
+        "add_playbook", "change_playbook", "view_playbook", "delete_playbook",
+        "add_trainingcollection", "change_trainingcollection", "view_trainingcollection",
+    ],
+    "editor": ["add_trainingcollection", "change_trainingcollection", "view_trainingcollection", "delete_trainingcollection"],
+}
+
+
+def grant_permissions(sender, **kwargs):
+    """Admin permissions of the roles on this plugin's models (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.add(*Permission.objects.filter(content_type__app_label="callbacks", codename__in=codenames))

@@ -1,0 +1,153 @@
+"""Demo data: training pages, playbooks, the queue of recent consenting detractors and one
+completed, recorded, exemplary call, so that the demo caller can walk the whole journey."""
+
+import io
+import math
+import struct
+import wave
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from callbacks import recordings, services
+from callbacks.models import Callback, Playbook, TrainingCollection, TrainingPage
+from npshub.feedback.models import Response
+
+TRAINING = [
+    ("caller-guide", "Caller guide: your first callback", True,
+     "Five minutes that make every call count. Read this before your first call.",
+     "<h2>Before you dial</h2><ul><li>Read the customer's review and the score once more.</li>"
+     "<li>Check the product and the store or channel concerned.</li><li>Have a pen ready for the follow-up action.</li></ul>"
+     "<h2>During the call</h2><ol><li>Introduce yourself and say why you call: <i>you told us about your experience and we want to hear it first-hand</i>.</li>"
+     "<li>Listen. Let the customer finish; do not defend, do not argue.</li><li>Repeat what you heard in your own words.</li>"
+     "<li>Say what will happen next, and only promise what a team can deliver.</li><li>Thank them for their time.</li></ol>"
+     "<h2>Personal data</h2><p>The phone number is shown to you only while your claim lasts (30 minutes). "
+     "Never copy it elsewhere. If the customer asks not to be called again or to delete their data, "
+     "tell the CX team: they record it and the customer leaves the queue at once.</p>"),
+    ("why-calls-matter", "Why calling customers back matters", False,
+     "A detractor who is heard often becomes a promoter.",
+     "<p>Customers who complain and get a personal answer come back more often than customers who never complained. "
+     "A callback within 48 hours shows that the company listens; the story you bring back helps every team fix the cause.</p>"),
+    ("how-the-platform-works", "How the callback platform works", False,
+     "Queue, claim, call, record, close the loop.",
+     "<ol><li><b>Queue</b>: customers with a low score who agreed to be called appear, most urgent first.</li>"
+     "<li><b>Claim</b>: one click reserves the customer for you, so two colleagues never call the same person.</li>"
+     "<li><b>Call</b>: the call button opens your phone line; the number appears only for you.</li>"
+     "<li><b>Record the outcome</b>, the notes, a follow-up action for a team, and attach the recording.</li>"
+     "<li><b>Learn</b>: the best calls are collected in the call library.</li></ol>"),
+]
+
+
+def tone_wav(seconds=2.0, rate=8000):
+    """A short, valid mono 16-bit WAV (a soft two-tone chime), made with the wave module."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        frames = bytearray()
+        for n in range(int(seconds * rate)):
+            frequency = 440 if n < rate * seconds / 2 else 660
+            frames += struct.pack("<h", int(8000 * math.sin(2 * math.pi * frequency * n / rate)))
+        out.writeframes(bytes(frames))
+    return buffer.getvalue()
+
+
+def _training_pages(stdout):
+    from npshub.pages.models import HomePage, SectionPage
+
+    home = HomePage.objects.first()
+    if home is None:
+        return
+    section = home.get_children().filter(slug="caller-training").first()
+    if section is None:
+        section = home.add_child(instance=SectionPage(
+            title="Caller training", slug="caller-training", show_in_menus=False,
+            intro="<p>Tips for calling customers back, and why it matters.</p>",
+        ))
+        section.save_revision().publish()
+    created = 0
+    for slug, title, is_guide, intro, body in TRAINING:
+        if TrainingPage.objects.filter(slug=slug).exists():
+            continue
+        page = section.add_child(instance=TrainingPage(title=title, slug=slug, intro=intro, body=body, is_caller_guide=is_guide))
+        page.save_revision().publish()
+        created += 1
+    if created:
+        stdout.write(f"callbacks: {created} training pages")
+
+
+def _playbooks():
+    defaults = [
+        ("Thank our promoters", Playbook.Category.PROMOTER, Playbook.Action.THANK_YOU_EMAIL,
+         "Thank you for recommending us", "Dear {name}, thank you for your kind words. It means a lot to the whole team."),
+        ("Ask passives what would make it a 10", Playbook.Category.PASSIVE, Playbook.Action.FOLLOW_UP_EMAIL,
+         "What would make it a 10?", "Dear {name}, thank you for your answer. What one thing would make your next visit perfect? Just reply to this e-mail."),
+        ("Call detractors back", Playbook.Category.DETRACTOR, Playbook.Action.QUEUE, "", ""),
+    ]
+    for name, category, action, subject, message in defaults:
+        Playbook.objects.get_or_create(category=category, defaults={
+            "name": name, "action": action, "subject": subject, "message": message})
+
+
+def _queue(stdout, now):
+    # The most recent consenting detractors (up to 60 waiting), whatever the size of the demo data.
+    missing = max(0, 60 - Callback.objects.filter(status=Callback.Status.OPEN).count())
+    recent = Response.objects.filter(
+        score__lte=6, callback_consent=True, data_consent=True, callback__isnull=True
+    ).order_by("-submitted_at").values_list("pk", flat=True)[:missing]
+    queued = services.queue_responses(list(recent), now=now, max_age_days=3650)
+    # Demo responses are bulk-loaded at once: spread their arrival evenly over the last three days
+    # (newest answer, latest arrival) so that the queue shows a realistic mix of due and overdue.
+    changed = []
+    fresh = list(Callback.objects.filter(status=Callback.Status.OPEN, attempts=0, response__external_id__startswith="demo-")
+                 .select_related("response").order_by("-response__submitted_at"))
+    for index, callback in enumerate(fresh):
+        received = now - timedelta(hours=72) * index / max(len(fresh), 1)
+        callback.due_at = received + timedelta(hours=settings.CALLBACKS_SLA_HOURS.get(callback.category, 48))
+        callback.priority = services.compute_priority(callback.response.score, callback.response.segment, received, callback.category, now)
+        changed.append(callback)
+    Callback.objects.bulk_update(changed, ["due_at", "priority"])
+    if queued:
+        stdout.write(f"callbacks: {queued} consenting detractors queued")
+
+
+def _completed_call(stdout, now):
+    User = get_user_model()
+    caller, editor = User.objects.filter(username="caller").first(), User.objects.filter(username="editor").first()
+    if caller is None or Callback.objects.filter(recordings__isnull=False).exists():
+        return
+    callback = Callback.objects.filter(status=Callback.Status.OPEN, response__product="vacuum-cleaner").exclude(response__comment="").first() \
+        or Callback.objects.filter(status=Callback.Status.OPEN).first()
+    if callback is None:
+        return
+    services.acknowledge_guide(caller)
+    services.claim(caller, callback.pk, now=now)
+    recordings.attach(callback, SimpleUploadedFile("call.wav", tone_wav(), content_type="audio/wav"), caller)
+    services.record_outcome(
+        caller, callback.pk, "reached", resolved=True, tags="quality, replacement",
+        notes="The customer explained the fault in detail. We arranged a replacement at the store; she was glad someone called.",
+    )
+    # The demo caller walks the guide acknowledgement themselves: forget this one.
+    from callbacks.models import GuideAcknowledgement
+
+    GuideAcknowledgement.objects.filter(user=caller).delete()
+    if editor:
+        callback.refresh_from_db()
+        services.mark_exemplary(editor, callback)
+        collection, _created = TrainingCollection.objects.get_or_create(
+            name="Great recoveries", defaults={"description": "Calls that turned an unhappy customer around."}
+        )
+        collection.calls.add(callback)
+    stdout.write("callbacks: one completed call with a recording in the library")
+
+
+def load(stdout):
+    now = timezone.now()
+    _training_pages(stdout)
+    _playbooks()
+    _queue(stdout, now)
+    _completed_call(stdout, now)

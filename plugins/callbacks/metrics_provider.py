@@ -1,0 +1,84 @@
+"""Figures the callbacks plugin provides to other apps (names fixed in npshub.metrics)."""
+
+from django.db.models import Q
+
+from npshub import metrics
+
+
+def _period(queryset, field, start, end):
+    if start:
+        queryset = queryset.filter(**{f"{field}__gte": start})
+    if end:
+        queryset = queryset.filter(**{f"{field}__lt": end})
+    return queryset
+
+
+def user_counts(user):
+    from callbacks.models import Callback
+
+    done = Callback.objects.filter(completed_by=user, status=Callback.Status.DONE)
+    return {"completed": done.count(), "recovered": done.filter(recovered_at__isnull=False).count()}
+
+
+def team_contact_rate(team_slug, start=None, end=None):
+    """Detractor callbacks of the team's customers due in the period (past due, or already contacted),
+    and those contacted within the target."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from callbacks.models import Callback
+
+    due = _period(
+        Callback.objects.filter(response__team=team_slug, category="detractor")
+        .exclude(status=Callback.Status.WITHDRAWN)
+        .filter(Q(due_at__lte=timezone.now()) | Q(first_contact_at__isnull=False)),  # as services.stats
+        "due_at", start, end,
+    )
+    total = due.count()
+    in_target = due.filter(first_contact_at__isnull=False, first_contact_at__lte=F("due_at")).count()
+    return {"due": total, "contacted_in_target": in_target, "rate": round(100 * in_target / total, 1) if total else None}
+
+
+def team_completed(team_slug, start=None, end=None):
+    """Callbacks completed by members of the team in the period."""
+    from callbacks.models import Callback
+
+    return _period(
+        Callback.objects.filter(status=Callback.Status.DONE).filter(
+            Q(completed_by__profile__team__slug=team_slug)
+        ), "completed_at", start, end,
+    ).count()
+
+
+def wins(start=None, end=None, limit=5):
+    """Recent good calls, without personal data: resolved or recovered customers."""
+    from django.utils import timezone
+
+    from callbacks.models import Callback
+
+    rows = _period(
+        Callback.objects.filter(status=Callback.Status.DONE, completed_by__isnull=False)
+        .filter(Q(resolved=True) | Q(recovered_at__isnull=False)),
+        "completed_at", start, end,
+    ).select_related("response", "completed_by").order_by("-completed_at")[:limit]
+    result = []
+    for callback in rows:
+        product = callback.response.product.replace("-", " ") or "a product"
+        summary = (
+            f"A detractor ({callback.response.score}/10) about {product} came back as a promoter or passive"
+            if callback.recovered_at else
+            f"Resolved the issue of a detractor ({callback.response.score}/10) about {product}"
+        )
+        result.append({
+            "summary": summary,
+            "caller": callback.completed_by.get_full_name() or callback.completed_by.get_username(),
+            "date": timezone.localtime(callback.completed_at).date(),
+        })
+    return result
+
+
+def register():
+    metrics.provide("callbacks.user_counts", user_counts)
+    metrics.provide("callbacks.team_contact_rate", team_contact_rate)
+    metrics.provide("callbacks.team_completed", team_completed)
+    metrics.provide("callbacks.wins", wins)

@@ -1,0 +1,113 @@
+import json
+import logging
+import urllib.error
+import urllib.request
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from callbacks import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="callbacks.expire_claims")
+def expire_claims():
+    """Unused claims go back to the queue (beat: every minute)."""
+    return services.expire_claims()
+
+
+@shared_task(name="callbacks.refresh_priorities")
+def refresh_priorities():
+    return services.refresh_priorities()
+
+
+@shared_task(name="callbacks.purge_recordings")
+def purge_recordings():
+    """Delete recordings past their retention date: rows and files (beat: hourly)."""
+    from callbacks.models import AuditLog, Recording
+
+    deleted = 0
+    for recording in Recording.objects.filter(delete_after__lte=timezone.now()):
+        storage, name, pk, callback_id = recording.file.storage, recording.file.name, recording.pk, recording.callback_id
+        with transaction.atomic():
+            recording.delete()
+            AuditLog.objects.create(
+                actor="system", action="recording_purged", object_type="callback", object_id=str(callback_id),
+                detail={"recording": pk},
+            )
+        storage.delete(name)
+        deleted += 1
+    return deleted
+
+
+@shared_task(name="callbacks.click_to_dial", soft_time_limit=30)
+def click_to_dial(callback_id, user_id):
+    """Ask the PBX to ring the caller's extension and connect the customer (CALLBACKS_PBX_DIAL_URL).
+
+    POSTs JSON {"phone", "extension", "reference"}; the number is sent only while the claim lasts.
+    Returns {"ok": bool, "status"|"error"}; every attempt is audited."""
+    from django.contrib.auth import get_user_model
+
+    from callbacks.models import Callback
+    from npshub.feedback.models import CustomerContact
+
+    user = get_user_model().objects.filter(pk=user_id).first()
+    callback = Callback.objects.filter(pk=callback_id).first()
+    if user is None or callback is None or not callback.claim_active_for(user):
+        return {"ok": False, "error": "no active claim"}
+    contact = CustomerContact.objects.filter(response_id=callback.response_id).first()
+    if contact is None or not contact.phone:
+        return {"ok": False, "error": "no phone number"}
+    extension = getattr(getattr(user, "profile", None), "phone_extension", "") or user.get_username()
+    body = json.dumps({"phone": contact.phone, "extension": extension, "reference": f"callback-{callback.pk}"}).encode()
+    request = urllib.request.Request(
+        settings.CALLBACKS_PBX_DIAL_URL, data=body, method="POST", headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=settings.CALLBACKS_PBX_TIMEOUT) as reply:
+            result = {"ok": 200 <= reply.status < 300, "status": reply.status}
+    except urllib.error.HTTPError as error:
+        result = {"ok": False, "status": error.code}
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        result = {"ok": False, "error": str(getattr(error, "reason", error))[:200]}
+    services.audit(user, "click_to_dial", callback, **result)
+    return result
+
+
+@shared_task(name="callbacks.run_playbook_action")
+def run_playbook_action(action_id):
+    """Send one playbook e-mail, exactly once (the row's result guards re-runs)."""
+    from callbacks.models import PlaybookAction
+    from callbacks.playbooks import email_sender
+    from npshub.feedback.models import CustomerContact
+
+    with transaction.atomic():
+        action = PlaybookAction.objects.select_for_update().select_related("playbook", "response").filter(pk=action_id).first()
+        if action is None or action.result != "pending":
+            return action.result if action else "missing"
+        contact = CustomerContact.objects.filter(response_id=action.response_id).first()
+        sender = email_sender()
+        if contact is None or not contact.email or not action.response.data_consent:
+            action.result, action.detail = "skipped", "no e-mail address or no consent"
+        elif sender is None:
+            action.result, action.detail = "skipped", "the branded e-mail sender is not installed"
+        else:
+            playbook = action.playbook
+            first_name = (contact.name or "").split(" ")[0]
+            template = "thank_you"  # one branded layout; the playbook supplies the words
+            try:
+                ok = sender(
+                    contact.email, playbook.subject or "Thank you", template,
+                    {"name": first_name, "message": playbook.message.replace("{name}", first_name)},
+                    language=action.response.language or "en",
+                )
+            except Exception as error:  # the sender failed: record it, do not retry blindly
+                logger.exception("Playbook e-mail %s failed", action_id)
+                ok, action.detail = False, str(error)[:300]
+            action.result = "sent" if ok else "failed"
+        action.done_at = timezone.now()
+        action.save()
+    return action.result

@@ -1,0 +1,225 @@
+"""What the blocks, the dashboard and the screens show, from the core's statistics and comments.
+
+Everything goes through npshub.feedback (stats, comments, topics, masking); the widgets never
+query responses for numbers themselves. ``period`` values are "7", "30", "90", "365" (the last N
+days including today) or "all".
+"""
+
+import importlib
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from npshub.feedback import stats
+from npshub.feedback.filters import StatsFilter
+from npshub.feedback.models import DIMENSIONS
+
+FILTER_FIELDS = (*DIMENSIONS, "source")
+PERIODS = [
+    ("7", _("Last 7 days")),
+    ("30", _("Last 30 days")),
+    ("90", _("Last 90 days")),
+    ("365", _("Last 12 months")),
+    ("all", _("All time")),
+]
+SMALL_SAMPLE = 30
+
+
+def _feedback(module):
+    try:
+        return importlib.import_module(f"npshub.feedback.{module}")
+    except ImportError:
+        return None
+
+
+def period_bounds(period, today=None):
+    """(from, to) dates of a period, both None for all time."""
+    if not period or period == "all":
+        return None, None
+    today = today or timezone.localdate()
+    days = int(period)
+    return today - timedelta(days=days - 1), today
+
+
+def previous_bounds(period, today=None):
+    """The window of the same length just before ``period`` (None, None for all time)."""
+    start, end = period_bounds(period, today)
+    if start is None:
+        return None, None
+    length = (end - start).days + 1
+    return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def year_earlier(day):
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def filter_params(value):
+    """The dimension/source part of a block value or a query dict, as StatsFilter params."""
+    params = {}
+    for name in FILTER_FIELDS:
+        raw = value.get(name) if hasattr(value, "get") else None
+        if raw:
+            params[name] = str(raw)
+    return params
+
+
+def make_filter(value, start=None, end=None):
+    params = filter_params(value)
+    if start:
+        params["from"] = start.isoformat()
+    if end:
+        params["to"] = end.isoformat()
+    return StatsFilter.from_params(params)
+
+
+def score(stats_filter):
+    result = dict(stats.summary(stats_filter))
+    result.setdefault("small_sample", result["responses"] < SMALL_SAMPLE)
+    return result
+
+
+def shares(result):
+    """Percentages of promoters / passives / detractors (one decimal), None without answers."""
+    n = result.get("responses") or 0
+    if not n:
+        return None
+    return {key: round(100 * result[key] / n, 1) for key in ("promoters", "passives", "detractors")}
+
+
+def compare(current, previous):
+    """{"a": current, "b": previous, "change": current minus previous, "significant"}."""
+    engine = getattr(stats, "compare", None)
+    if engine is None:
+        raise RuntimeError("npshub.feedback.stats.compare is required")
+    # The engine's change is its second filter's NPS minus its first's.
+    result = engine(previous, current)
+    a, b = dict(result["b"]), dict(result["a"])
+    for side in (a, b):
+        side.setdefault("small_sample", side["responses"] < SMALL_SAMPLE)
+    return {"a": a, "b": b, "change": result["change"], "significant": result["significant"]}
+
+
+def timeseries(stats_filter, interval):
+    points = []
+    for point in stats.timeseries(stats_filter, interval):
+        point = dict(point)
+        point.setdefault("small_sample", point["responses"] < SMALL_SAMPLE)
+        points.append(point)
+    return points
+
+
+def breakdown(stats_filter, by):
+    rows = []
+    for row in stats.breakdown(stats_filter, by):
+        row = dict(row)
+        row.setdefault("small_sample", row["responses"] < SMALL_SAMPLE)
+        rows.append(row)
+    return rows
+
+
+def mask(text):
+    masking = _feedback("masking")
+    if masking is None or not hasattr(masking, "mask_pii"):
+        raise RuntimeError("npshub.feedback.masking.mask_pii is required to show comments")
+    return masking.mask_pii(text)
+
+
+def comments_available():
+    comments, masking = _feedback("comments"), _feedback("masking")
+    return bool(comments and hasattr(comments, "comment_queryset") and masking and hasattr(masking, "mask_pii"))
+
+
+SCORE_BANDS = [
+    ("", _("All scores"), None, None),
+    ("detractors", _("Detractors (0-6)"), 0, 6),
+    ("passives", _("Passives (7-8)"), 7, 8),
+    ("promoters", _("Promoters (9-10)"), 9, 10),
+]
+
+
+def band_limits(band):
+    for key, _label, low, high in SCORE_BANDS:
+        if key == band:
+            return low, high
+    return None, None
+
+
+def comment_rows(stats_filter, topic=None, band="", q=None, limit=10, min_length=0):
+    """The newest comments, masked, as plain dicts (never the customer's contact data)."""
+    if not comments_available():
+        return []
+    low, high = band_limits(band)
+    queryset = _feedback("comments").comment_queryset(
+        stats_filter, topic=topic or None, q=q or None, score_min=low, score_max=high,
+    )
+    rows = []
+    for response in queryset.select_related("source")[: limit * 3 if min_length else limit]:
+        text = mask(response.comment)
+        if len(text) < min_length:
+            continue
+        rows.append({
+            "id": response.pk,
+            "text": text,
+            "score": response.score,
+            "category": response.category,
+            "submitted_at": response.submitted_at,
+            "source": response.source.name,
+            "product": response.product,
+            "segment": response.segment,
+        })
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def topics_available():
+    topics = _feedback("topics")
+    return bool(topics and hasattr(topics, "topic_stats"))
+
+
+def topic_rows(stats_filter, limit=8):
+    """Topics detractors mention most, each with its NPS."""
+    if not topics_available():
+        return []
+    rows = [dict(row) for row in _feedback("topics").topic_stats(stats_filter)]
+    rows.sort(key=lambda row: (-row.get("detractor_mentions", 0), -row.get("mentions", 0), str(row.get("name"))))
+    return [row for row in rows if row.get("mentions")][:limit]
+
+
+def topic_choices():
+    try:
+        from django.apps import apps
+
+        Topic = apps.get_model("feedback", "Topic")
+    except LookupError:
+        return []
+    return list(Topic.objects.order_by("name").values_list("slug", "name"))
+
+
+def dimension_values(name, limit=200):
+    """Known values of a dimension (or source slugs), for the dashboard's pickers."""
+    from django.core.cache import cache
+
+    from npshub.feedback.models import Response, Source
+
+    key = f"nps_widgets:values:{name}"
+    values = cache.get(key)
+    if values is None:
+        if name == "source":
+            values = list(Source.objects.order_by("name").values_list("slug", "name")[:limit])
+        else:
+            found = (
+                Response.objects.exclude(**{name: ""}).order_by(name).values_list(name, flat=True).distinct()[:limit]
+            )
+            values = [(value, value) for value in found]
+        cache.set(key, values, 300)
+    return values
+
+
+def iso(value):
+    return value.isoformat() if isinstance(value, date) else value

@@ -1,0 +1,39 @@
+"""Demo: the live widgets on the home page and one meeting-room screen (idempotent)."""
+
+from npshub.pages.models import HomePage
+
+from nps_widgets.models import Screen
+
+HOME_BLOCKS = [
+    ("headline_score", {"title": "Brand NPS, last 90 days", "period": "90", "compare_previous": True}),
+    ("distribution", {"title": "Who recommends us", "period": "90"}),
+    ("trend_chart", {"title": "NPS month by month", "period": "365", "interval": "month", "chart_type": "line"}),
+    ("topic_chart", {"title": "What detractors talk about", "period": "90", "limit": 8}),
+    ("comment_stream", {"title": "What customers say this month", "period": "30", "count": 6, "band": ""}),
+    ("breakdown", {"title": "NPS by product", "period": "90", "by": "product", "display": "bars", "limit": 8}),
+]
+
+
+def load(stdout):
+    home = HomePage.objects.first()
+    if home is not None:
+        present = {block.block_type for block in home.body}
+        missing = [(name, value) for name, value in HOME_BLOCKS if name not in present]
+        if missing:
+            # Put the widgets first, in order, keeping the editors' own content after them.
+            kept = [(block.block_type, block.value) for block in home.body if block.block_type != "headline_score"]
+            existing_headline = [(b.block_type, b.value) for b in home.body if b.block_type == "headline_score"]
+            widgets = [
+                existing_headline[0] if name == "headline_score" and existing_headline else (name, value)
+                for name, value in HOME_BLOCKS if name not in present or name == "headline_score"
+            ]
+            home.body = widgets + kept
+            home.save_revision().publish()
+            stdout.write(f"nps_widgets: {len(missing)} live widgets added to the home page")
+    screen, created = Screen.objects.get_or_create(
+        name="Boardroom screen", room="3rd floor boardroom", defaults={"period_days": 90},
+    )
+    from django.conf import settings
+
+    url = getattr(settings, "NPSHUB_BASE_URL", "http://127.0.0.1:8000").rstrip("/") + screen.get_absolute_url()
+    stdout.write(f"nps_widgets: meeting-room screen {'created' if created else 'ready'}: {url}")

@@ -1,0 +1,222 @@
+"""Live score updates: publish from any process, fan out to every open stream in every process.
+
+Two transports, chosen by ``settings.REDIS_URL``:
+
+* Redis: ``publish`` sends the message on the ``npshub:live`` pub/sub channel; each web process
+  holds ONE subscription (redis.asyncio) and copies each message to its open streams.
+* No Redis: ``publish`` inserts a ``LiveEvent`` row (an auto-increment id, works on SQLite and
+  PostgreSQL); each web process runs ONE poller that asks ``id > last seen`` every
+  ``NPS_WIDGETS_LIVE_POLL`` seconds (0.25 by default) while it has open streams, and copies new
+  events to them. The rows also let a reconnecting client replay what it missed (Last-Event-ID).
+
+Either way an event published by a CLI import or a Celery worker reaches every web process, and a
+web process costs one query (or one Redis connection) however many clients it serves.
+"""
+
+import asyncio
+import contextvars
+import json
+import logging
+from datetime import timedelta
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.utils import timezone
+
+logger = logging.getLogger("nps_widgets.live")
+
+CHANNEL = "npshub:live"
+QUEUE_SIZE = 64
+KEEP_EVENTS = timedelta(hours=1)
+
+
+def redis_url():
+    return getattr(settings, "REDIS_URL", None) or None
+
+
+def poll_interval():
+    return float(getattr(settings, "NPS_WIDGETS_LIVE_POLL", 0.25))
+
+
+def heartbeat_interval():
+    return float(getattr(settings, "NPS_WIDGETS_LIVE_HEARTBEAT", 15))
+
+
+_sync_redis = None
+
+
+def _redis_client():
+    global _sync_redis
+    if _sync_redis is None:
+        import redis
+
+        _sync_redis = redis.Redis.from_url(redis_url())
+    return _sync_redis
+
+
+def publish(payload):
+    """Send ``payload`` (a JSON-able dict) to every open live stream, in every process.
+
+    Synchronous; call it after the data it describes is committed. Returns the event id."""
+    if redis_url():
+        client = _redis_client()
+        event_id = client.incr(f"{CHANNEL}:id")
+        client.publish(CHANNEL, json.dumps({"id": event_id, **payload}, default=str))
+        return event_id
+    from nps_widgets.models import LiveEvent
+
+    event = LiveEvent.objects.create(payload=payload)
+    if event.pk % 50 == 0:
+        LiveEvent.objects.filter(created_at__lt=timezone.now() - KEEP_EVENTS).delete()
+    return event.pk
+
+
+def format_event(message):
+    """One SSE event: ``id:`` (when known) and a ``data:`` line of JSON."""
+    lines = []
+    if message.get("id") is not None:
+        lines.append(f"id: {message['id']}")
+    lines.append("data: " + json.dumps(message, separators=(",", ":"), default=str))
+    return "\n".join(lines) + "\n\n"
+
+
+class Hub:
+    """The per-process fan-out: one listener task, one bounded queue per open stream."""
+
+    def __init__(self):
+        self.clients = set()
+        self.task = None
+        self.loop = None
+        self.last_id = None
+        self.ready = None
+
+    async def subscribe(self):
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:
+            self.loop, self.clients, self.task = loop, set(), None
+        queue = asyncio.Queue(maxsize=QUEUE_SIZE)
+        self.clients.add(queue)
+        if self.task is None or self.task.done():
+            self.ready = asyncio.Event()
+            # A fresh context: the listener outlives the request that started it, so it must not
+            # inherit that request's (soon closed) sync_to_async executor.
+            self.task = loop.create_task(self._run(), context=contextvars.Context())
+        await self.ready.wait()
+        return queue
+
+    def unsubscribe(self, queue):
+        self.clients.discard(queue)
+
+    def fan_out(self, message):
+        for queue in list(self.clients):
+            try:
+                queue.put_nowait(message)
+            except asyncio.QueueFull:
+                # A stuck client: drop its oldest update rather than grow without bound; its
+                # page refreshes every block on reconnect anyway.
+                try:
+                    queue.get_nowait()
+                    queue.put_nowait(message)
+                except (asyncio.QueueEmpty, asyncio.QueueFull):
+                    pass
+
+    async def _run(self):
+        while True:
+            try:
+                if redis_url():
+                    await self._listen_redis()
+                else:
+                    await self._poll_database()
+                if not self.clients:
+                    return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("Live update listener failed; retrying in 1 s")
+                self.ready.set()
+                await sync_to_async(_close_connections)()
+                await asyncio.sleep(1)
+
+    async def _listen_redis(self):
+        import redis.asyncio as aioredis
+
+        client = aioredis.Redis.from_url(redis_url())
+        pubsub = client.pubsub()
+        try:
+            await pubsub.subscribe(CHANNEL)
+            self.ready.set()
+            while self.clients:
+                message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5.0)
+                if message and message.get("type") == "message":
+                    try:
+                        self.fan_out(json.loads(message["data"]))
+                    except ValueError:
+                        logger.warning("Ignored a malformed live message")
+        finally:
+            await pubsub.aclose()
+            await client.aclose()
+
+    async def _poll_database(self):
+        if self.last_id is None:
+            self.last_id = await sync_to_async(latest_event_id)()
+        self.ready.set()
+        interval = poll_interval()
+        while self.clients:
+            await asyncio.sleep(interval)
+            events = await sync_to_async(events_after)(self.last_id)
+            for message in events:
+                self.last_id = message["id"]
+                self.fan_out(message)
+        self.last_id = None  # restart from "now" when the next stream opens
+
+
+def _close_connections():
+    from django.db import close_old_connections
+
+    close_old_connections()
+
+
+def latest_event_id():
+    from nps_widgets.models import LiveEvent
+
+    last = LiveEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return last or 0
+
+
+def events_after(last_id, limit=500, up_to=None):
+    from nps_widgets.models import LiveEvent
+
+    rows = LiveEvent.objects.filter(pk__gt=last_id)
+    if up_to is not None:
+        rows = rows.filter(pk__lte=up_to)
+    rows = rows.order_by("pk").values_list("pk", "payload")[:limit]
+    return [{"id": pk, **payload} for pk, payload in rows]
+
+
+hub = Hub()
+
+
+async def stream(queue, replay=()):
+    """The SSE body: reconnect delay, missed events, then updates and a comment every ~15 s."""
+    try:
+        yield "retry: 2000\n: connected\n\n"
+        for message in replay:
+            yield format_event(message)
+        heartbeat = heartbeat_interval()
+        while True:
+            try:
+                message = await asyncio.wait_for(queue.get(), timeout=heartbeat)
+            except TimeoutError:
+                yield ": keep-alive\n\n"
+                continue
+            yield format_event(message)
+    finally:
+        hub.unsubscribe(queue)
+
+
+async def replay_after(last_event_id):
+    """Events a reconnecting client missed (database transport only; Redis keeps no history)."""
+    if redis_url() or not last_event_id or not str(last_event_id).isdigit() or hub.last_id is None:
+        return []
+    # Only up to what the hub has already passed on: later events reach the queue anyway.
+    return await sync_to_async(events_after)(int(last_event_id), 100, hub.last_id)

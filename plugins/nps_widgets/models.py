@@ -1,0 +1,94 @@
+"""The live-update event log (the cross-process fan-out without Redis) and meeting-room screens."""
+
+import secrets
+from datetime import timedelta
+
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def new_screen_token():
+    return secrets.token_urlsafe(24)
+
+
+class LiveEvent(models.Model):
+    """One score update, written by whichever process stored the responses. Each web process
+    polls ``id > last seen`` a few times a second (one query per process, fanned out in-process
+    to its open streams). Used only when REDIS_URL is unset; rows older than an hour are pruned."""
+
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"live event {self.pk}"
+
+
+class Screen(models.Model):
+    """A meeting-room display reached by its secret link, without signing in."""
+
+    name = models.CharField(_("name"), max_length=120)
+    room = models.CharField(_("room"), max_length=120, blank=True)
+    token = models.CharField(
+        _("secret token"), max_length=64, unique=True, default=new_screen_token,
+        help_text=_("The secret part of the link. Change it to invalidate the old link."),
+    )
+    active = models.BooleanField(_("active"), default=True, help_text=_("Untick to revoke the link at once."))
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, help_text=_("Empty: never."))
+    period_days = models.PositiveIntegerField(_("score period (days)"), default=90)
+    segment = models.CharField(_("segment"), max_length=200, blank=True, help_text=_("Optional; comma-separated values."))
+    product = models.CharField(_("product"), max_length=200, blank=True)
+    region = models.CharField(_("region"), max_length=200, blank=True)
+    team = models.CharField(_("team"), max_length=200, blank=True)
+    show_score = models.BooleanField(_("show the score"), default=True)
+    show_trend = models.BooleanField(_("show the trend"), default=True)
+    show_quotes = models.BooleanField(_("show customer quotes"), default=True)
+    show_news = models.BooleanField(_("show initiatives and wins"), default=True)
+    pinned_quotes = models.TextField(
+        _("pinned quotes"), blank=True,
+        help_text=_("Response ids chosen by editors, one per line or comma-separated; shown before the automatic ones."),
+    )
+    quote_min_length = models.PositiveIntegerField(_("minimum quote length"), default=40)
+    quote_max_age_days = models.PositiveIntegerField(_("quotes from the last N days"), default=30)
+    slide_seconds = models.PositiveIntegerField(_("seconds per slide"), default=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("screen")
+        verbose_name_plural = _("screens")
+
+    def __str__(self):
+        return f"{self.name} ({self.room})" if self.room else self.name
+
+    @property
+    def is_valid(self):
+        return self.active and (self.expires_at is None or self.expires_at > timezone.now())
+
+    @classmethod
+    def for_token(cls, token):
+        """The active, unexpired screen with this token, or 404 (the same for every failure)."""
+        screen = cls.objects.filter(token=token).first() if token else None
+        if screen is None or not screen.is_valid:
+            raise Http404
+        return screen
+
+    def get_absolute_url(self):
+        return f"/screens/{self.token}/"
+
+    def filter_params(self):
+        params = {name: getattr(self, name) for name in ("segment", "product", "region", "team") if getattr(self, name)}
+        if self.period_days:
+            params["from"] = (timezone.localdate() - timedelta(days=self.period_days - 1)).isoformat()
+        return params
+
+    def pinned_ids(self):
+        ids = []
+        for part in self.pinned_quotes.replace(",", " ").split():
+            if part.isdigit():
+                ids.append(int(part))
+        return ids

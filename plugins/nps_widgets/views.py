@@ -1,0 +1,273 @@
+"""Live stream, block re-rendering, the statistics dashboard and the meeting-room screens."""
+
+import datetime
+
+from django.core import signing
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+from nps_widgets import blocks as widget_blocks
+from nps_widgets import data, live
+from nps_widgets.models import Screen
+
+# --- Live stream ------------------------------------------------------------------------------
+
+
+async def authenticated_user(request):
+    """The signed-in employee by ``Authorization: Token`` or session, or None."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("token "):
+        from rest_framework.authtoken.models import Token
+
+        token = await Token.objects.select_related("user").filter(key=header[6:].strip()).afirst()
+        user = token.user if token else None
+    else:
+        user = await request.auser()
+    return user if user is not None and user.is_authenticated and user.is_active else None
+
+
+def sse_response(body):
+    response = StreamingHttpResponse(body, content_type="text/event-stream; charset=utf-8")
+    response["Cache-Control"] = "no-cache, no-store"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass events through at once
+    return response
+
+
+class LiveStreamView(View):
+    """``GET /api/v1/live/``: Server-Sent Events with one ``data:`` line of JSON per update.
+
+    Each message says what changed: ``{"id", "type": "responses", "count", "changed": {dimension:
+    [values] or "*"}, "from", "to"}`` (dates of the changed answers). A page re-renders the blocks
+    whose filters match. Async, so one process holds thousands of open streams."""
+
+    http_method_names = ["get"]
+
+    async def get(self, request):
+        user = await authenticated_user(request)
+        if user is None:
+            response = JsonResponse({"detail": "Authentication credentials were not provided."}, status=401)
+            response["WWW-Authenticate"] = "Token"
+            return response
+        queue = await live.hub.subscribe()
+        replay = await live.replay_after(request.headers.get("Last-Event-ID"))
+        return sse_response(live.stream(queue, replay))
+
+
+async def screen_live(request, token):
+    """The screen's own stream, authorised by its secret link instead of a session."""
+    screen = await Screen.objects.filter(token=token).afirst()
+    if screen is None or not screen.is_valid:
+        raise Http404
+    queue = await live.hub.subscribe()
+    return sse_response(live.stream(queue))
+
+
+# --- Block re-rendering (live.js) --------------------------------------------------------------
+
+
+@never_cache
+def block_fragment(request):
+    """The fresh HTML of one block, from the signed reference the block rendered with."""
+    try:
+        block, value = widget_blocks.load_reference(request.GET.get("b", ""))
+    except signing.BadSignature:
+        return HttpResponseBadRequest(_("Unknown or tampered block reference."))
+    return HttpResponse(block.render(value, context={"request": request}))
+
+
+# --- Statistics dashboard ----------------------------------------------------------------------
+
+INTERVALS = [("day", _("Day")), ("week", _("Week")), ("month", _("Month"))]
+
+
+def _parse_date(value):
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def dashboard_state(params):
+    """The dashboard's filter state from the query string (invalid values fall back to defaults)."""
+    periods = dict(data.PERIODS)
+    state = {
+        "period": params.get("period") if params.get("period") in periods else "90",
+        "from": _parse_date(params.get("from")),
+        "to": _parse_date(params.get("to")),
+        "interval": params.get("interval") if params.get("interval") in dict(INTERVALS) else None,
+        "by": params.get("by") if params.get("by") in widget_blocks.DIMENSION_LABELS else "product",
+        "topic": params.get("topic", ""),
+        "band": params.get("band") if params.get("band") in {b[0] for b in data.SCORE_BANDS} else "",
+    }
+    if state["from"] and state["to"] and state["from"] > state["to"]:
+        state["from"], state["to"] = state["to"], state["from"]
+    for name in data.FILTER_FIELDS:
+        state[name] = params.get(name, "").strip()
+    if state["interval"] is None:
+        state["interval"] = "day" if state["period"] in ("7", "30") and not state["from"] else "week" if state["period"] == "90" else "month"
+    return state
+
+
+def dashboard_blocks(state):
+    """The dashboard as rendered widgets: the same blocks editors use, with the picked filters."""
+    filters = {name: state[name] for name in data.FILTER_FIELDS if state[name]}
+    common = {"period": state["period"], "date_from": state["from"], "date_to": state["to"], "filters": filters}
+    spec = [
+        ("headline", widget_blocks.HeadlineScoreBlock, {"title": _("NPS"), "compare_previous": True}),
+        ("distribution", widget_blocks.DistributionBlock, {"title": _("Promoters, passives, detractors")}),
+        ("trend", widget_blocks.TrendChartBlock, {"title": _("Trend"), "interval": state["interval"], "chart_type": "line"}),
+        ("breakdown", widget_blocks.BreakdownBlock, {
+            "title": _("NPS by %(dimension)s") % {"dimension": str(widget_blocks.DIMENSION_LABELS[state["by"]]).lower()},
+            "by": state["by"], "display": "bars", "limit": 12,
+        }),
+        ("topics", widget_blocks.TopicChartBlock, {"title": _("Topics detractors mention"), "limit": 8}),
+        ("comments", widget_blocks.CommentStreamBlock, {
+            "title": _("Latest comments"), "count": 8, "topic": state["topic"], "band": state["band"],
+        }),
+    ]
+    rendered = []
+    for key, block_class, options in spec:
+        block = block_class()
+        raw = {**common, **options}
+        raw["date_from"] = data.iso(raw["date_from"])
+        raw["date_to"] = data.iso(raw["date_to"])
+        value = block.to_python(raw)
+        rendered.append((key, block.render(value)))
+    return rendered
+
+
+def export_links(state):
+    """CSV/XLSX links of the stats engineer's export endpoint, when it exists."""
+    from urllib.parse import urlencode
+
+    params = {name: state[name] for name in data.FILTER_FIELDS if state[name]}
+    start, end = (state["from"], state["to"]) if (state["from"] or state["to"]) else data.period_bounds(state["period"])
+    if start:
+        params["from"] = start.isoformat()
+    if end:
+        params["to"] = end.isoformat()
+    try:
+        url = reverse("nps-export")
+    except NoReverseMatch:
+        return []
+    links = []
+    for view, label, extra in (
+        ("timeseries", _("Trend"), {"interval": state["interval"]}),
+        ("breakdown", _("Breakdown"), {"by": state["by"]}),
+    ):
+        for fmt in ("csv", "xlsx"):
+            links.append((f"{label} {fmt.upper()}", f"{url}?{urlencode({**params, **extra, 'view': view, 'format': fmt})}"))
+    return links
+
+
+def dashboard(request):
+    state = dashboard_state(request.GET)
+    context = {
+        "state": state,
+        "widgets": dashboard_blocks(state),
+        "periods": data.PERIODS,
+        "intervals": INTERVALS,
+        "bands": [(key, label) for key, label, _low, _high in data.SCORE_BANDS],
+        "breakdowns": list(widget_blocks.DIMENSION_LABELS.items()),
+        "dimensions": [
+            (name, widget_blocks.DIMENSION_LABELS[name], data.dimension_values(name), state[name])
+            for name in data.FILTER_FIELDS
+        ],
+        "topics": data.topic_choices(),
+        "exports": export_links(state),
+    }
+    if request.headers.get("X-Requested-With") == "fetch":
+        return render(request, "nps_widgets/dashboard_results.html", context)
+    return render(request, "nps_widgets/dashboard.html", context)
+
+
+# --- Meeting-room screens ------------------------------------------------------------------------
+
+
+def screen_quotes(screen, limit=6):
+    """Pinned quotes first, then recent promoter comments of a decent length; all masked."""
+    from npshub.feedback.models import Response
+
+    quotes, seen = [], set()
+    pinned = screen.pinned_ids()
+    if pinned and data.comments_available():
+        by_id = {r.pk: r for r in Response.objects.filter(pk__in=pinned).exclude(comment="").select_related("source")}
+        for pk in pinned:
+            if pk in by_id and len(quotes) < limit:
+                quotes.append(_quote(by_id[pk]))
+                seen.add(pk)
+    if len(quotes) < limit:
+        start = timezone.localdate() - datetime.timedelta(days=max(screen.quote_max_age_days, 1) - 1)
+        stats_filter = data.make_filter(screen.filter_params(), start, None)
+        for row in data.comment_rows(stats_filter, band="promoters", limit=limit * 2, min_length=screen.quote_min_length):
+            if row["id"] not in seen and len(quotes) < limit:
+                quotes.append({"text": row["text"], "score": row["score"], "source": row["source"], "date": row["submitted_at"]})
+    return quotes
+
+
+def _quote(response):
+    return {"text": data.mask(response.comment), "score": response.score, "source": response.source.name, "date": response.submitted_at}
+
+
+def screen_news(limit=4):
+    """The latest live initiatives and wins, when the content app provides news pages."""
+    from django.apps import apps
+
+    try:
+        NewsPage = apps.get_model("pages", "NewsPage")
+    except LookupError:
+        return []
+    if hasattr(NewsPage, "latest"):
+        return list(NewsPage.latest(limit=limit))
+    return list(NewsPage.objects.live().public().order_by("-first_published_at")[:limit])
+
+
+def screen_context(screen):
+    params = screen.filter_params()
+    start = _parse_date(params.get("from"))
+    current = data.make_filter(params, start, None)
+    score = data.score(current)
+    comparison = None
+    if start:
+        end = timezone.localdate()
+        length = (end - start).days + 1
+        previous = data.make_filter(params, start - datetime.timedelta(days=length), start - datetime.timedelta(days=1))
+        comparison = data.compare(current, previous)
+    trend = widget_blocks.TrendChartBlock()
+    trend_value = trend.to_python({
+        "title": _("NPS by week"), "period": "all", "date_from": params.get("from"), "interval": "week", "chart_type": "line",
+        "filters": {k: v for k, v in params.items() if k != "from"},
+    })
+    return {
+        "screen": screen,
+        "score": score,
+        "shares": data.shares(score),
+        "comparison": comparison,
+        "trend_svg": trend.build(trend_value)["svg"] if screen.show_trend else None,
+        "quotes": screen_quotes(screen) if screen.show_quotes else [],
+        "news": screen_news() if screen.show_news else [],
+        "updated_at": timezone.localtime(),
+    }
+
+
+@never_cache
+def screen_view(request, token):
+    screen = Screen.for_token(token)
+    context = screen_context(screen)
+    template = "nps_widgets/screen_slides.html" if request.GET.get("fragment") else "nps_widgets/screen.html"
+    response = render(request, template, context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def screen_url(screen, base_url=None):
+    from django.conf import settings
+
+    return (base_url or getattr(settings, "NPSHUB_BASE_URL", "")).rstrip("/") + screen.get_absolute_url()
+

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "npshub"
+    label = "npshub"
+    verbose_name = "NPS Hub core"
+
+    def ready(self):
+        from npshub import plugins
+
+        plugins.apply_setting_defaults()

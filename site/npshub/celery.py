@@ -1,0 +1,41 @@
+import os
+
+from celery import Celery
+from celery.signals import beat_embedded_init, beat_init
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "npshub.settings")
+
+app = Celery("npshub")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _make_filesystem_broker_folders(sender, **kwargs):
+    """kombu's filesystem transport expects its folders to exist."""
+    options = sender.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
+        if options.get(key):
+            os.makedirs(options[key], exist_ok=True)
+    backend = sender.conf.result_backend or ""
+    if backend.startswith("file://"):
+        os.makedirs(backend.removeprefix("file://"), exist_ok=True)
+
+
+def collect_beat_schedule():
+    """Scheduled tasks declared by installed apps: an AppConfig's ``beat_schedule`` dict, or a
+    plugin's ``NpsHubPluginMeta.beat``. Disabled plugins' schedules disappear with them."""
+    from django.apps import apps
+
+    schedule = {}
+    for config in apps.get_app_configs():
+        schedule.update(getattr(config, "beat_schedule", {}))
+        schedule.update(getattr(getattr(config, "NpsHubPluginMeta", None), "beat", {}))
+    return schedule
+
+
+@beat_init.connect
+@beat_embedded_init.connect
+def _install_beat_schedule(sender, **kwargs):
+    # Runs once Django is set up and before the scheduler reads the schedule.
+    app.conf.beat_schedule = {**(app.conf.beat_schedule or {}), **collect_beat_schedule()}

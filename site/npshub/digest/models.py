@@ -1,0 +1,139 @@
+"""The email pipeline's records: mailings (one send of an issue), the per-recipient send log that
+makes sending exactly once, email preferences, and Microsoft Teams channels."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Email types an employee can opt out of. Transactional mail (account, legally required notices,
+# callbacks' thank-you notes) has no preference and is always sent.
+OPTIONAL_TYPES = {
+    "digest": _("Monthly digest"),
+    "weekly": _("Weekly results"),
+}
+
+
+class Mailing(models.Model):
+    """One email going to an audience: a digest issue or a week's results. ``key`` makes it unique
+    (``digest-<page id>``, ``weekly-2026-W47``), so re-running a send finds the same mailing."""
+
+    DIGEST, WEEKLY = "digest", "weekly"
+    KINDS = [(DIGEST, _("Digest issue")), (WEEKLY, _("Weekly results"))]
+
+    key = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=KINDS)
+    issue = models.ForeignKey(
+        "pages.DigestPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="mailings"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    completions = models.PositiveIntegerField(default=0, help_text="How many times a send run finished.")
+    # Links of the email, by index: the click redirect only ever goes to one of these.
+    links = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.subject
+
+
+class RenderedEmail(models.Model):
+    """The email of a mailing in one language, rendered from MJML once; recipients only get
+    their placeholders filled in."""
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="rendered")
+    language = models.CharField(max_length=8)
+    subject = models.CharField(max_length=200)
+    html = models.TextField()
+    text = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mailing", "language"], name="digest_rendered_once")]
+
+
+class SendLog(models.Model):
+    """One recipient of one mailing. The row is claimed (``sending``) before the SMTP transaction
+    and marked ``sent`` the moment the server accepts the message, so a restarted send never
+    sends an accepted message twice (see README, "exactly once")."""
+
+    PENDING, SENDING, SENT, RETRY, FAILED, OPTED_OUT = "pending", "sending", "sent", "retry", "failed", "opted_out"
+    STATUSES = [
+        (PENDING, _("pending")), (SENDING, _("sending")), (SENT, _("sent")),
+        (RETRY, _("waiting to retry")), (FAILED, _("failed")), (OPTED_OUT, _("unsubscribed")),
+    ]
+    TERMINAL = (SENT, FAILED, OPTED_OUT)
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="logs")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    language = models.CharField(max_length=8, default="en")
+    department = models.ForeignKey(
+        "people.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=STATUSES, default=PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claim = models.CharField(max_length=32, blank=True, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    smtp_response = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    open_count = models.PositiveIntegerField(default=0)
+    clicked_at = models.DateTimeField(null=True, blank=True)
+    click_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mailing", "recipient"], name="digest_one_log_per_recipient")]
+        indexes = [models.Index(fields=["mailing", "status"])]
+        verbose_name = _("send log entry")
+        verbose_name_plural = _("send log")
+
+    def __str__(self):
+        return f"{self.mailing_id} → {self.email}: {self.status}"
+
+
+class EmailPreference(models.Model):
+    """What optional emails an employee receives; changed from the signed link in every email."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preference")
+    digest = models.BooleanField(_("monthly digest"), default=True)
+    weekly = models.BooleanField(_("weekly results"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Email preferences of {self.user}"
+
+
+class TeamsChannel(models.Model):
+    """A Microsoft Teams channel's incoming webhook."""
+
+    name = models.CharField(_("name"), max_length=100)
+    webhook_url = models.URLField(_("incoming webhook URL"), max_length=1000)
+    active = models.BooleanField(_("active"), default=True)
+    post_digest = models.BooleanField(_("post when a digest is sent"), default=True)
+    post_weekly = models.BooleanField(_("post the weekly results"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Teams channel")
+
+    def __str__(self):
+        return self.name
+
+
+class TeamsPost(models.Model):
+    """Every attempt to post a card to a channel, for the admin to see what failed and why."""
+
+    channel = models.ForeignKey(TeamsChannel, on_delete=models.CASCADE, related_name="posts")
+    reason = models.CharField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    ok = models.BooleanField(default=False)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,160 @@
+"""Celery tasks of the email pipeline. Each takes primary keys and is safe to run twice."""
+
+import datetime
+import logging
+import urllib.error
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from npshub.digest import mailing as mailing_lib
+from npshub.digest import sending
+from npshub.digest.models import Mailing, SendLog, TeamsChannel, TeamsPost
+
+logger = logging.getLogger("npshub.digest")
+
+
+@shared_task(name="npshub.digest.tasks.send_batch", acks_late=True)
+def send_batch(mailing_id, first_pk, last_pk):
+    counts = sending.send_range(mailing_id, first_pk, last_pk)
+    if counts["retry"] and not send_batch.app.conf.task_always_eager:
+        send_batch.apply_async((mailing_id, first_pk, last_pk), countdown=settings.DIGEST_RETRY_BACKOFF)
+    sending.finish_if_done(mailing_id)
+    return counts
+
+
+def enqueue(mailing):
+    """Release dead workers' claims, then queue a task per batch of due rows."""
+    mailing_lib.release_stale_claims(mailing)
+    ranges = mailing_lib.batch_ranges(mailing)
+    for first, last in ranges:
+        send_batch.delay(mailing.pk, first, last)
+    if not ranges:
+        sending.finish_if_done(mailing.pk)
+    return len(ranges)
+
+
+def start_digest(issue):
+    mailing = mailing_lib.digest_mailing(issue)
+    mailing_lib.populate(mailing, mailing_lib.audience(issue))
+    return mailing
+
+
+@shared_task(name="npshub.digest.tasks.send_issue")
+def send_issue(issue_id):
+    from npshub.pages.models import DigestPage
+
+    issue = DigestPage.objects.live().get(pk=issue_id)
+    mailing = start_digest(issue)
+    return {"mailing": mailing.pk, "batches": enqueue(mailing)}
+
+
+@shared_task(name="npshub.digest.tasks.send_monthly_digest")
+def send_monthly_digest():
+    """Beat, on the 1st: send the latest published issue of the month just ended, if any and not sent."""
+    from npshub.pages.models import DigestPage
+
+    last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    issue = DigestPage.objects.live().filter(month__gte=last_month, month__lt=timezone.localdate().replace(day=1)) \
+        .order_by("-first_published_at").first()
+    if issue is None:
+        logger.warning("Monthly digest: no published issue for %s", last_month)
+        return None
+    return send_issue(issue.pk)
+
+
+@shared_task(name="npshub.digest.tasks.send_weekly_results")
+def send_weekly_results(week_start=None):
+    """Beat, on Mondays: the week just ended, per team, to everyone who wants it."""
+    if week_start:
+        start = datetime.date.fromisoformat(week_start)
+    else:
+        today = timezone.localdate()
+        start = today - datetime.timedelta(days=today.weekday() + 7)
+    mailing = mailing_lib.weekly_mailing(start)
+    mailing_lib.populate(mailing, mailing_lib.audience())
+    return {"mailing": mailing.pk, "batches": enqueue(mailing)}
+
+
+@shared_task(name="npshub.digest.tasks.resume_mailings")
+def resume_mailings():
+    """Beat, every few minutes: retries that are due, and rows a dead worker left behind."""
+    resumed = 0
+    for mailing in Mailing.objects.filter(finished_at__isnull=True):
+        if sending.outstanding(mailing).exists():
+            resumed += enqueue(mailing)
+    return resumed
+
+
+# --- Microsoft Teams ----------------------------------------------------------------------------
+
+@shared_task(name="npshub.digest.tasks.post_card", bind=True, max_retries=5)
+def post_card(self, post_id, payload):
+    record = TeamsPost.objects.select_related("channel").get(pk=post_id)
+    if record.ok:
+        return True
+    from npshub.digest import teams
+
+    record.attempts += 1
+    try:
+        record.status_code = teams.post(record.channel.webhook_url, payload)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        record.error = str(exc)[:2000]
+        record.status_code = getattr(exc, "code", None)
+        record.save()
+        logger.warning("Teams post %s to %s failed (attempt %s): %s", post_id, record.channel, record.attempts, exc)
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            return False
+        raise self.retry(countdown=min(3600, 30 * 2 ** self.request.retries), exc=exc) from None
+    record.ok, record.error = True, ""
+    record.save()
+    return True
+
+
+def _post_to_channels(reason, payload, flag):
+    for channel in TeamsChannel.objects.filter(active=True, **{flag: True}):
+        record = TeamsPost.objects.create(channel=channel, reason=reason)
+        post_card.delay(record.pk, payload)
+
+
+def week_card(start, title=None, extra=()):
+    from npshub.digest import highlights as hl
+    from npshub.digest import teams
+
+    end = start + datetime.timedelta(days=7)
+    figures = hl.nps_change(start, end)
+    lines = list(extra)
+    quotes = hl.best_quotes(start, end, limit=1)
+    if quotes:
+        lines.append(f"A customer: “{quotes[0]['text'][:200]}”")
+    base = mailing_lib.base_url()
+    return teams.build_card(
+        title or f"NPS, week of {start:%d %b %Y}", figures["nps"], figures["change"], figures["responses"], lines,
+        chart_url=f"{base}/?from={start}&to={end - datetime.timedelta(days=1)}", link_url=f"{base}/",
+    )
+
+
+@shared_task(name="npshub.digest.tasks.post_mailing_to_teams")
+def post_mailing_to_teams(mailing_id):
+    mailing = Mailing.objects.select_related("issue").get(pk=mailing_id)
+    if mailing.kind != Mailing.DIGEST or not mailing.issue_id:
+        return 0
+    issue = mailing.issue.specific
+    today = timezone.localdate()
+    extra = [f"The digest “{issue.title}” is out: {mailing_lib.base_url()}{issue.url}"]
+    extra += [f"Article: {a.title}" for a in issue.articles()[:3]]
+    payload = week_card(today - datetime.timedelta(days=7), title=f"{issue.title}", extra=extra)
+    _post_to_channels(f"digest {issue.pk}", payload, "post_digest")
+    return 1
+
+
+@shared_task(name="npshub.digest.tasks.post_weekly_to_teams")
+def post_weekly_to_teams(week_start=None):
+    today = timezone.localdate()
+    start = datetime.date.fromisoformat(week_start) if week_start else today - datetime.timedelta(days=today.weekday() + 7)
+    _post_to_channels(f"weekly {start}", week_card(start), "post_weekly")
+    return 1
+
+
+__all__ = ["send_batch", "SendLog"]

@@ -1,0 +1,48 @@
+"""Microsoft Teams: an Adaptive Card (the week's NPS, a chart link, highlights) posted to a channel's
+incoming webhook."""
+
+import json
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+
+
+def _fmt(value, signed=False):
+    if value is None:
+        return "—"
+    return f"{value:+.1f}" if signed else f"{value:.1f}"
+
+
+def build_card(title, nps, change, responses, highlights, chart_url, link_url, link_label="Open NPS Hub"):
+    """The message body Teams expects: an attachment of an Adaptive Card 1.4."""
+    facts = [{"title": "NPS", "value": _fmt(nps)}, {"title": "Change", "value": _fmt(change, signed=True)},
+             {"title": "Responses", "value": str(responses)}]
+    body = [
+        {"type": "TextBlock", "size": "Large", "weight": "Bolder", "text": title, "wrap": True},
+        {"type": "FactSet", "facts": facts},
+    ]
+    for line in highlights:
+        body.append({"type": "TextBlock", "text": f"• {line}", "wrap": True, "spacing": "Small"})
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard", "version": "1.4", "body": body,
+        "actions": [
+            {"type": "Action.OpenUrl", "title": "See the chart", "url": chart_url},
+            {"type": "Action.OpenUrl", "title": link_label, "url": link_url},
+        ],
+    }
+    return {"type": "message", "attachments": [
+        {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}]}
+
+
+def post(url, payload):
+    """POST the card; returns the HTTP status, raises on a network error or a non-2xx answer."""
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode("utf-8"), method="POST",
+        headers={"Content-Type": "application/json", "User-Agent": "NPS-Hub"},
+    )
+    with urllib.request.urlopen(request, timeout=settings.TEAMS_TIMEOUT) as response:  # noqa: S310 (admin-set URL)
+        if not 200 <= response.status < 300:
+            raise urllib.error.HTTPError(url, response.status, "not accepted", response.headers, None)
+        return response.status

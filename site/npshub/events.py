@@ -1,0 +1,62 @@
+"""Domain events published by the core and the plugins.
+
+Plugins subscribe in their ``signal_handlers.py`` with ``@receiver(event, dispatch_uid=...)`` and
+never import each other: a plugin that publishes an event (callbacks) and one that reacts to it
+(rewards) meet here. Publish with ``publish(event, sender=..., **kwargs)``: a failing receiver is
+logged and does not stop the others or the caller.
+
+Every event carries ``event_id``: a string unique to that occurrence, so that receivers can
+process it exactly once even when it is delivered twice.
+"""
+
+import logging
+
+from django.dispatch import Signal
+
+logger = logging.getLogger("npshub.events")
+
+responses_received = Signal()
+"""Customer responses were stored or changed, by any way in (CLI import, API, webhook), once per
+batch so that a 100,000-row import costs handlers one call per batch, not per row.
+kwargs: ``response_ids`` (list of feedback.Response pks, created or changed), ``created_ids``
+(the subset that is new), ``event_id``."""
+
+callback_completed = Signal()
+"""An employee finished a callback call with an outcome.
+kwargs: ``callback``, ``user`` (the caller), ``outcome`` (str), ``resolved`` (bool), ``event_id``."""
+
+customer_recovered = Signal()
+"""A called-back customer later answered as a promoter or passive.
+kwargs: ``callback``, ``user`` (the caller credited), ``event_id``."""
+
+exemplary_call = Signal()
+"""An editor marked a call as exemplary. kwargs: ``callback``, ``user`` (the caller), ``event_id``."""
+
+article_published = Signal()
+"""An employee's article was published. kwargs: ``page``, ``user`` (the author), ``event_id``."""
+
+lesson_completed = Signal()
+"""An employee finished an education lesson. kwargs: ``lesson`` (page), ``user``, ``event_id``."""
+
+quiz_passed = Signal()
+"""An employee passed a lesson quiz. kwargs: ``lesson``, ``user``, ``score`` (0..1), ``event_id``."""
+
+comments_read = Signal()
+"""An employee read the day's customer comments. kwargs: ``user``, ``day`` (date), ``event_id``."""
+
+kudos_given = Signal()
+"""An employee thanked a colleague. kwargs: ``kudos``, ``user`` (the receiver), ``giver``, ``event_id``."""
+
+digest_sent = Signal()
+"""A digest issue finished sending. kwargs: ``issue``, ``sent``, ``skipped``, ``failed``, ``event_id``."""
+
+
+def publish(event, sender, **kwargs):
+    """Send ``event`` to every receiver; log, never raise, a receiver's failure."""
+    results = event.send_robust(sender=sender, **kwargs)
+    for receiver, result in results:
+        if isinstance(result, Exception):
+            logger.error(
+                "Receiver %r of %s failed: %s", receiver, sender, result, exc_info=result
+            )
+    return results

@@ -1,0 +1,10 @@
+"""Feedback models, one module per concern; each is re-exported here for Django and callers."""
+
+from npshub.feedback.models.responses import DIMENSIONS, CustomerContact, Response, Source
+from npshub.feedback.models.topics import Topic
+from npshub.feedback.models.changes import ResponseChange, WebhookDelivery
+from npshub.feedback.models.rollups import DailyProductSegmentRollup, DailyRegionChannelRollup, DailySourceRollup, DailyTeamRollup  # noqa: E501
+
+__all__ = ["DIMENSIONS", "CustomerContact", "Response", "Source", "DailySourceRollup", "DailyTeamRollup",
+           "DailyRegionChannelRollup", "DailyProductSegmentRollup"]
+__all__ += ["Topic", "ResponseChange", "WebhookDelivery"]

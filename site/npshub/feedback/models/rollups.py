@@ -1,0 +1,128 @@
+"""Daily rollups of responses at the coarse grains the pages and the API ask for.
+
+Each row counts, for one local day (site time zone) and one combination of its grain's
+dimensions, the promoters, passives and detractors, the skipped recommendation answers, and the
+CSAT/CES answers where sources ask them. A rollup over every dimension at once would be nearly as
+large as the raw table, so there are a few narrow ones instead (``GRAINS``); the statistics pick
+the smallest that covers a query and fall back to the raw rows otherwise. Maintained by
+``npshub.feedback.rollups`` (``apply`` inside each ingestion transaction, ``rebuild`` in bulk).
+"""
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from npshub.feedback.models.responses import DIMENSIONS, Source
+
+# Additive measures every rollup row carries, in this order.
+MEASURES = ("promoters", "passives", "detractors", "skipped", "csat_n", "csat_good", "ces_n", "ces_sum")
+
+
+class Rollup(models.Model):
+    # Plain integers, not positive ones: an upsert's candidate row carries negative deltas when
+    # updates take counts out, and CHECK constraints see that row before ON CONFLICT adds it.
+    day = models.DateField()
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+", db_index=False)
+    promoters = models.IntegerField(default=0)
+    passives = models.IntegerField(default=0)
+    detractors = models.IntegerField(default=0)
+    skipped = models.IntegerField(default=0)  # responses without a recommendation score
+    csat_n = models.IntegerField(default=0)  # CSAT answers (1..5)
+    csat_good = models.IntegerField(default=0)  # of which 4 or 5
+    ces_n = models.IntegerField(default=0)  # CES answers (1..7)
+    ces_sum = models.BigIntegerField(default=0)
+
+    # The dimensions this grain keeps besides day and source; set by each concrete rollup.
+    dimensions = ()
+
+    class Meta:
+        abstract = True
+
+
+class DailySourceRollup(Rollup):
+    """Day x source: the brand score, trends and the breakdown by source."""
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "source"], name="rollup_day_source_key")]
+
+
+class DailyTeamRollup(Rollup):
+    """Day x source x team: team pages and team rankings."""
+
+    team = models.CharField(max_length=100, blank=True)
+    dimensions = ("team",)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "source", "team"], name="rollup_day_team_key")]
+        indexes = [models.Index(fields=["team", "day"], name="rollup_team_day")]
+
+
+class DailyRegionChannelRollup(Rollup):
+    """Day x source x region x channel: regional views and the channel mix."""
+
+    region = models.CharField(max_length=100, blank=True)
+    channel = models.CharField(max_length=100, blank=True)
+    dimensions = ("region", "channel")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "source", "region", "channel"], name="rollup_day_region_key")
+        ]
+        indexes = [models.Index(fields=["region", "day"], name="rollup_region_day"),
+                   models.Index(fields=["channel", "day"], name="rollup_channel_day")]
+
+
+class DailyProductSegmentRollup(Rollup):
+    """Day x source x product x segment: the statistics page's main filters."""
+
+    product = models.CharField(max_length=100, blank=True)
+    segment = models.CharField(max_length=100, blank=True)
+    dimensions = ("product", "segment")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "source", "product", "segment"], name="rollup_day_product_key")
+        ]
+        # A filtered series or breakdown reads one dimension value's days, not every row.
+        indexes = [models.Index(fields=["product", "day"], name="rollup_product_day"),
+                   models.Index(fields=["segment", "day"], name="rollup_segment_day")]
+
+
+# From the smallest to the largest: statistics take the first that covers a query.
+GRAINS = (DailySourceRollup, DailyTeamRollup, DailyRegionChannelRollup, DailyProductSegmentRollup)
+
+
+# One-off saves and deletes (the admin, scripts, tests) keep the rollups right too. Ingestion
+# writes in bulk (bulk_create / bulk_update send no signals) and calls rollups.apply() itself;
+# QuerySet.update() and raw SQL bypass both: run rebuild_rollups after those.
+ROLLUP_FIELDS = {"submitted_at", "score", "csat", "ces", "source", "source_id", *DIMENSIONS}
+
+
+def _touches_rollups(update_fields):
+    return update_fields is None or bool(ROLLUP_FIELDS & set(update_fields))
+
+
+@receiver(pre_save, sender="feedback.Response", dispatch_uid="feedback_rollups_pre_save")
+def remember_previous_version(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or instance.pk is None or not _touches_rollups(update_fields):
+        return
+    instance._rollup_previous = (
+        sender.objects.filter(pk=instance.pk).only("submitted_at", "score", "csat", "ces", "source", *DIMENSIONS).first()
+    )
+
+
+@receiver(post_save, sender="feedback.Response", dispatch_uid="feedback_rollups_post_save")
+def follow_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    if raw or not _touches_rollups(update_fields):
+        return
+    from npshub.feedback import rollups
+
+    previous = instance.__dict__.pop("_rollup_previous", None)
+    rollups.apply(added=[instance], removed=[previous] if previous is not None else [])
+
+
+@receiver(post_delete, sender="feedback.Response", dispatch_uid="feedback_rollups_post_delete")
+def follow_delete(sender, instance, **kwargs):
+    from npshub.feedback import rollups
+
+    rollups.apply(removed=[instance])

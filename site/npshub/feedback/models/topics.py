@@ -1,0 +1,68 @@
+"""Topics that comments are tagged with, by keyword and phrase rules CX admins edit (a snippet)."""
+
+from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+
+from npshub.people import roles
+
+# CX admins and editors edit the topic rules (granted by roles.ensure_groups after migrate).
+for _role in (roles.CX_ADMIN, roles.EDITOR):
+    for _codename in ("add_topic", "change_topic", "delete_topic", "view_topic"):
+        if f"feedback.{_codename}" not in roles.PERMISSIONS[_role]:
+            roles.PERMISSIONS[_role].append(f"feedback.{_codename}")
+
+
+def split_terms(text):
+    """Keywords/phrases as typed by an editor: one per line or comma-separated."""
+    return [term.strip() for line in (text or "").splitlines() for term in line.split(",") if term.strip()]
+
+
+class Topic(models.Model):
+    """A theme customers talk about (delivery, price, staff...), matched on word stems.
+
+    Each keyword matches any word with the same stem ("delivery" matches "deliveries"; "курьер"
+    matches "курьера"); a keyword ending in ``*`` matches every word whose stem starts with it;
+    a phrase of several words matches those stems in that order, next to each other.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    keywords_en = models.TextField(
+        _("English keywords and phrases"), blank=True,
+        help_text=_("One per line or comma-separated. Word forms match by stem; end a word with * to match every word starting with it."),
+    )
+    keywords_ru = models.TextField(
+        _("Russian keywords and phrases"), blank=True,
+        help_text=_("Одно на строку или через запятую. Формы слова совпадают по основе."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("slug"), FieldPanel("active")], heading=_("Topic")),
+        MultiFieldPanel([FieldPanel("keywords_en"), FieldPanel("keywords_ru")], heading=_("Rules")),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+    def terms(self):
+        return split_terms(self.keywords_en) + split_terms(self.keywords_ru)
+
+
+@receiver(post_save, sender=Topic, dispatch_uid="feedback.topic_saved_retag")
+def _retag_after_rule_change(sender, instance, raw=False, **kwargs):
+    """A rule changed: retag every comment for this topic in Celery, once the save is committed."""
+    if raw:
+        return
+    from npshub.feedback.tasks import retag_topic
+
+    retag_topic.delay_on_commit(instance.pk)

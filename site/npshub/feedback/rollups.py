@@ -1,0 +1,188 @@
+"""Incremental maintenance and bulk rebuild of the daily rollups (models/rollups.py).
+
+``apply(added=(), removed=())`` is called by ingestion inside its transaction with the responses
+it stored (``added``) and, for updated responses, their previous versions (``removed``). It
+counts in Python, then sends one ``INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n`` per
+rollup table (chunked for very large batches), so a batch of thousands costs a handful of
+statements and concurrent batches add up correctly (row locks on PostgreSQL, one writer on
+SQLite).
+
+``rebuild(progress=None)`` recomputes every rollup from the raw rows with one
+``INSERT ... SELECT ... GROUP BY`` per table, in one transaction.
+"""
+
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from npshub.feedback.models.rollups import GRAINS, MEASURES
+
+# Rows per INSERT statement: keeps the bound parameters under SQLite's limit (32766).
+CHUNK_ROWS = 2000
+
+
+def local_day(moment):
+    """The rollup day of a moment: its date in the site time zone."""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return timezone.localtime(moment).date()
+
+
+def measures_of(response):
+    """The additive measures one response contributes, in ``MEASURES`` order."""
+    score, csat, ces = response.score, getattr(response, "csat", None), getattr(response, "ces", None)
+    return (
+        int(score is not None and score >= 9),
+        int(score is not None and 7 <= score <= 8),
+        int(score is not None and score <= 6),
+        int(score is None),
+        int(csat is not None),
+        int(csat is not None and csat >= 4),
+        int(ces is not None),
+        ces or 0,
+    )
+
+
+def _deltas(added, removed):
+    """{model: {key: [measure deltas]}} with keys (day, source_id, *dimension values)."""
+    deltas = {model: defaultdict(lambda: [0] * len(MEASURES)) for model in GRAINS}
+    for responses, sign in ((added, 1), (removed, -1)):
+        for response in responses:
+            day = local_day(response.submitted_at)
+            values = measures_of(response)
+            for model in GRAINS:
+                key = (day, response.source_id, *(getattr(response, name) or "" for name in model.dimensions))
+                row = deltas[model][key]
+                for index, value in enumerate(values):
+                    row[index] += sign * value
+    return {
+        model: {key: row for key, row in rows.items() if any(row)}
+        for model, rows in deltas.items()
+    }
+
+
+def _columns(model):
+    return ("day", "source_id", *model.dimensions)
+
+
+def _upsert_sql(model, row_count):
+    table = connection.ops.quote_name(model._meta.db_table)
+    keys = _columns(model)
+    columns = (*keys, *MEASURES)
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in MEASURES)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([placeholders] * row_count)} "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    )
+
+
+def apply(added=(), removed=()):
+    """Add ``added`` responses to every rollup and take ``removed`` (old versions) out of them."""
+    deltas = _deltas(added, removed)
+    if not any(deltas.values()):
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, rows in deltas.items():
+            items = sorted(rows.items())  # a stable order: concurrent batches lock rows alike
+            for start in range(0, len(items), CHUNK_ROWS):
+                chunk = items[start:start + CHUNK_ROWS]
+                params = []
+                for key, values in chunk:
+                    params.extend(key)
+                    params.extend(values)
+                cursor.execute(_upsert_sql(model, len(chunk)), params)
+            if removed:
+                # Rows an update emptied count nothing; drop them so they never show as a key.
+                days = sorted({key[0] for key in rows})
+                table = connection.ops.quote_name(model._meta.db_table)
+                empty = " AND ".join(f"{name} = 0" for name in MEASURES)
+                for start in range(0, len(days), 500):
+                    part = days[start:start + 500]
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE day IN ({', '.join(['%s'] * len(part))}) AND {empty}", part
+                    )
+
+
+def _cube_queryset():
+    """Measures per local day, source and every dimension: one pass over the raw rows."""
+    from npshub.feedback.models import DIMENSIONS, Response
+
+    return (
+        Response.objects.order_by()
+        .annotate(rollup_day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()))
+        .values("rollup_day", "source_id", *DIMENSIONS)
+        .annotate(
+            m_promoters=Count("pk", filter=Q(score__gte=9)),
+            m_passives=Count("pk", filter=Q(score__gte=7, score__lte=8)),
+            m_detractors=Count("pk", filter=Q(score__lte=6)),
+            m_skipped=Count("pk", filter=Q(score__isnull=True)),
+            m_csat_n=Count("csat"),
+            m_csat_good=Count("pk", filter=Q(csat__gte=4)),
+            m_ces_n=Count("ces"),
+            m_ces_sum=Sum("ces", default=0),
+        )
+    )
+
+
+CUBE = "npshub_rollup_cube"
+
+
+def rebuild(progress=None):
+    """Recompute every rollup from the raw rows; ``progress(done, total, label)`` after each step
+    (the pass over the raw rows, then each rollup table).
+
+    One GROUP BY pass over the raw rows fills a temporary table keyed by day, source and every
+    dimension (far smaller than the raw rows); each rollup is then an ``INSERT ... SELECT ...
+    GROUP BY`` over it. All in one transaction: readers see the old rollups until it commits.
+    Returns {table name: rows written}.
+    """
+    from npshub.feedback.models import DIMENSIONS
+
+    written = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The planner guesses nearly one group per row (the dimensions are correlated) and picks an
+            # external sort of every row; hashing the few hundred thousand real groups in memory is far faster.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(f"DROP TABLE IF EXISTS {CUBE}")
+        select_sql, params = _cube_queryset().query.sql_with_params()
+        columns = ", ".join(("day", "source_id", *DIMENSIONS, *MEASURES))
+        cursor.execute(f"CREATE TEMPORARY TABLE {CUBE} ({columns})" if connection.vendor == "sqlite" else
+                       f"CREATE TEMPORARY TABLE {CUBE} ON COMMIT DROP AS SELECT * FROM ({select_sql}) cube WHERE false",
+                       [] if connection.vendor == "sqlite" else params)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {CUBE} RENAME COLUMN rollup_day TO day")
+            for name in MEASURES:
+                cursor.execute(f"ALTER TABLE {CUBE} RENAME COLUMN m_{name} TO {name}")
+        cursor.execute(f"INSERT INTO {CUBE} ({columns}) {select_sql}", params)
+        steps = len(GRAINS) + 1
+        if progress:
+            progress(1, steps, "raw responses grouped")
+        for done, model in enumerate(GRAINS, start=2):
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"DELETE FROM {table}")
+            keys = ", ".join(_columns(model))
+            sums = ", ".join(f"SUM({name})" for name in MEASURES)
+            cursor.execute(
+                f"INSERT INTO {table} ({keys}, {', '.join(MEASURES)}) SELECT {keys}, {sums} FROM {CUBE} GROUP BY {keys}"
+            )
+            written[model._meta.db_table] = cursor.rowcount
+            if progress:
+                progress(done, steps, model._meta.db_table)
+        cursor.execute(f"DROP TABLE IF EXISTS {CUBE}")
+    return written
+
+
+def ensure_built(progress=None):
+    """Rebuild when there are responses but no rollups yet (e.g. data loaded before they existed)."""
+    from npshub.feedback.models import DailySourceRollup, Response
+
+    if Response.objects.exists() and not DailySourceRollup.objects.exists():
+        return rebuild(progress)
+    return None

@@ -1,0 +1,48 @@
+"""Background work of the feedback app (Celery)."""
+
+from celery import shared_task
+from django.db import transaction
+
+from npshub.feedback.models import Response, Topic
+from npshub.feedback.topics import compile_rule, match
+
+RETAG_CHUNK = 5000
+
+
+def retag(topic, chunk=RETAG_CHUNK):
+    """Make ``topic``'s links match its current rules over every comment, chunk by chunk.
+
+    Idempotent: each chunk replaces the topic's links of the responses in that chunk, so a run
+    interrupted half-way and started again ends in the same state. Returns the number of links."""
+    through = Response.topics.through
+    rule = compile_rule(topic) if topic.active else None
+    last_pk, linked = 0, 0
+    while True:
+        rows = list(
+            Response.objects.filter(pk__gt=last_pk).exclude(comment="")
+            .order_by("pk").values_list("pk", "comment")[:chunk]
+        )
+        if not rows:
+            break
+        last_pk = rows[-1][0]
+        matched = [pk for pk, comment in rows if rule and topic.pk in match(comment, [rule])]
+        with transaction.atomic():
+            through.objects.filter(topic_id=topic.pk, response_id__gte=rows[0][0], response_id__lte=last_pk).delete()
+            through.objects.bulk_create([through(response_id=pk, topic_id=topic.pk) for pk in matched], batch_size=5000)
+        linked += len(matched)
+    return linked
+
+
+@shared_task(name="feedback.retag_topic", acks_late=True)
+def retag_topic(topic_id):
+    """Retag every comment for one topic after its rules changed (queued on the snippet's save)."""
+    topic = Topic.objects.filter(pk=topic_id).first()
+    if topic is None:
+        return {"topic": topic_id, "linked": 0, "deleted": True}
+    return {"topic": topic.slug, "linked": retag(topic)}
+
+
+@shared_task(name="feedback.retag_all")
+def retag_all():
+    """Retag every comment for every topic (e.g. after a stemmer upgrade)."""
+    return {topic.slug: retag(topic) for topic in Topic.objects.all()}

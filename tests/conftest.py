@@ -1,0 +1,128 @@
+"""Shared fixtures: real database (SQLite file or PostgreSQL), real Celery worker processes and
+real ASGI servers where a test asks for them. Run through `make test`, which sets SECRET_KEY and
+a fresh NPSHUB_VAR_DIR."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from npshub import celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Tasks run inline, except in tests marked ``worker``, which get a real worker process."""
+    eager = request.node.get_closest_marker("worker") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def database_url():
+    """The URL of the test database, for processes started by a test."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def process_env(**extra):
+    env = dict(os.environ)
+    env.update(DATABASE_URL=database_url(), CELERY_TASK_ALWAYS_EAGER="0", PYTHONUNBUFFERED="1")
+    env.update(extra)
+    return env
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def start_worker(log_path, extra_args=()):
+    """Start a real Celery worker on the test database; returns the Popen once it answers."""
+    log = open(log_path, "w")
+    process = subprocess.Popen(
+        [str(BIN / "celery"), "-A", "npshub", "worker", "--loglevel=info", "--pool=solo",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", *extra_args],
+        cwd=ROOT, env=process_env(), stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Celery worker exited: {Path(log_path).read_text()[-3000:]}")
+        try:
+            celery_app.send_task("npshub.ping").get(timeout=2)
+            return process
+        except Exception:
+            continue
+    _stop(process)
+    raise RuntimeError(f"Celery worker did not answer in 60 s: {Path(log_path).read_text()[-3000:]}")
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real `celery worker` process sharing the test database and the broker."""
+    process = start_worker(tmp_path / "worker.log")
+    yield process
+    _stop(process)
+
+
+@pytest.fixture
+def asgi_server(transactional_db, tmp_path):
+    """The project served by uvicorn (ASGI) on a free port, on the test database."""
+    port = free_port()
+    log = open(tmp_path / "uvicorn.log", "w")
+    process = subprocess.Popen(
+        [str(BIN / "uvicorn"), "npshub.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=process_env(), stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError((tmp_path / "uvicorn.log").read_text()[-3000:])
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield url
+    _stop(process)
+
+
+@pytest.fixture
+def demo(db):
+    """The demo company, pages and a few hundred responses, loaded as `make run` loads them."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("load_demo", responses=400, quiet_logins=True, stdout=io.StringIO())

@@ -1,0 +1,78 @@
+"""A real SMTP server process for tests and the benchmark (aiosmtpd).
+
+    python smtp_server.py PORT OUTDIR [--discard] [--slow-after N --slow-seconds S] [--refuse ADDR,...]
+
+Writes each accepted message to OUTDIR/<n>.eml (or only counts it with --discard, writing the count
+to OUTDIR/count on exit). --slow-after N: from the N+1th message on, waits S seconds at RCPT TO,
+before the message is transferred, so a test can kill the sending worker mid-batch while nothing
+of that message has been accepted. --refuse: answer 550 for these recipients (a bounce);
+--tempfail: 451 for these, once each.
+"""
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+
+class Handler:
+    def __init__(self, args):
+        self.args, self.count = args, 0
+        self.out = Path(args.outdir)
+        self.refuse = set(filter(None, (args.refuse or "").split(",")))
+        self.tempfail = set(filter(None, (args.tempfail or "").split(",")))
+        self.rcpts_seen = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.rcpts_seen += 1
+        if self.args.slow_after is not None and self.rcpts_seen > self.args.slow_after:
+            await asyncio.sleep(self.args.slow_seconds)
+        if address in self.refuse:
+            return "550 5.1.1 No such user"
+        if address in self.tempfail:
+            self.tempfail.discard(address)
+            return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.count += 1
+        if not self.args.discard:
+            tmp = self.out / f".{self.count}.tmp"
+            tmp.write_bytes(envelope.original_content or envelope.content)
+            os.replace(tmp, self.out / f"{self.count:06d}.eml")
+        return "250 Message accepted for delivery"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("port", type=int)
+    parser.add_argument("outdir")
+    parser.add_argument("--discard", action="store_true")
+    parser.add_argument("--slow-after", type=int)
+    parser.add_argument("--slow-seconds", type=float, default=30)
+    parser.add_argument("--refuse")
+    parser.add_argument("--tempfail")
+    args = parser.parse_args()
+    Path(args.outdir).mkdir(parents=True, exist_ok=True)
+    handler = Handler(args)
+    controller = Controller(handler, hostname="127.0.0.1", port=args.port, data_size_limit=10_000_000)
+    controller.start()
+    (Path(args.outdir) / "ready").write_text("ok")
+
+    def stop(*_):
+        controller.stop()
+        (Path(args.outdir) / "count").write_text(str(handler.count))
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    signal.pause()
+
+
+if __name__ == "__main__":
+    main()

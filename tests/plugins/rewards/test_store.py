@@ -1,0 +1,196 @@
+"""The store API: redemption, its 409 cases, approvals with refunds, permissions, and real
+concurrent redemptions that never take a stock or a balance below zero."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+
+from npshub.people import roles
+from rewards import ledger
+from rewards.models import LedgerEntry, Redemption, RewardItem
+
+
+def test_anonymous_gets_401_everywhere(api, item):
+    client = api()
+    assert client.get("/api/v1/rewards/me/").status_code == 401
+    assert client.get("/api/v1/rewards/items/").status_code == 401
+    assert client.post(f"/api/v1/rewards/items/{item.pk}/redeem/").status_code == 401
+
+
+def test_me_shows_balance_and_badges(api, caller, callback_rule, first_callback_badge):
+    from rewards.tasks import process_event
+
+    process_event("callback_completed", "c1", caller.pk, "reached")
+    data = api(caller).get("/api/v1/rewards/me/").json()
+    assert data["balance"] == 10
+    assert [(b["slug"], b["name"]) for b in data["badges"]] == [("first-callback", "First callback")]
+    assert data["badges"][0]["awarded_at"]
+
+
+def test_items_list_and_only_cx_admins_create(api, employee, cxadmin, item):
+    rows = api(employee).get("/api/v1/rewards/items/").json()
+    assert rows[0]["id"] == item.pk and {"name", "price", "stock", "per_person_limit"} <= set(rows[0])
+    body = {"name": "Hoodie", "price": 400, "stock": 5, "per_person_limit": 1}
+    assert api(employee).post("/api/v1/rewards/items/", body, format="json").status_code == 403
+    created = api(cxadmin).post("/api/v1/rewards/items/", body, format="json")
+    assert created.status_code == 201 and created.json()["name"] == "Hoodie"
+    bad = api(cxadmin).post("/api/v1/rewards/items/", {"name": "X", "price": -1}, format="json")
+    assert bad.status_code == 400 and "detail" in bad.json()
+
+
+def test_redeem_reduces_balance_and_stock(api, employee, item):
+    ledger.credit(employee, 250, "Bonus")
+    response = api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/")
+    assert response.status_code == 201
+    data = response.json()
+    assert data["status"] == "approved" and data["balance"] == 150
+    item.refresh_from_db()
+    assert item.stock == 2
+    redemption = Redemption.objects.get(pk=data["id"])
+    assert redemption.debit.amount == -100 and redemption.debit.kind == LedgerEntry.REDEMPTION
+    history = api(employee).get("/api/v1/rewards/redemptions/").json()
+    assert history["results"][0]["item"] == "Mug"
+
+
+def test_409_when_the_balance_is_too_low(api, employee, item):
+    ledger.credit(employee, 99, "Bonus")
+    response = api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/")
+    assert response.status_code == 409 and "Not enough points" in response.json()["detail"]
+    item.refresh_from_db()
+    assert item.stock == 3 and ledger.balance(employee) == 99
+
+
+def test_409_when_out_of_stock(api, employee, item):
+    RewardItem.objects.filter(pk=item.pk).update(stock=0)
+    ledger.credit(employee, 500, "Bonus")
+    response = api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/")
+    assert response.status_code == 409 and response.json()["detail"] == "Out of stock."
+    assert ledger.balance(employee) == 500  # the debit rolled back with the refusal
+
+
+def test_409_over_the_per_person_limit(api, employee, item):
+    ledger.credit(employee, 1000, "Bonus")
+    client = api(employee)
+    assert [client.post(f"/api/v1/rewards/items/{item.pk}/redeem/").status_code for _ in range(3)] == [201, 201, 409]
+    assert ledger.balance(employee) == 800
+
+
+def test_409_outside_the_availability_dates(api, employee, item):
+    import datetime
+
+    from django.utils import timezone
+
+    RewardItem.objects.filter(pk=item.pk).update(available_from=timezone.now() + datetime.timedelta(days=1))
+    ledger.credit(employee, 500, "Bonus")
+    assert api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/").status_code == 409
+
+
+def test_404_for_an_unknown_item(api, employee):
+    assert api(employee).post("/api/v1/rewards/items/999999/redeem/").status_code == 404
+
+
+def test_approval_and_rejection_with_refund(api, make_user, team, employee, item):
+    manager = make_user("maria", roles.EMPLOYEE, roles.TEAM_MANAGER, team=team)
+    team.manager = manager
+    team.save()
+    other_manager = make_user("boris", roles.EMPLOYEE, roles.TEAM_MANAGER)
+    RewardItem.objects.filter(pk=item.pk).update(needs_approval=True)
+    ledger.credit(employee, 300, "Bonus")
+    first = api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/").json()
+    second = api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/").json()
+    assert first["status"] == second["status"] == "pending" and second["balance"] == 100
+
+    assert api(employee).post(f"/api/v1/rewards/redemptions/{first['id']}/approve/").status_code == 403
+    assert api(other_manager).post(f"/api/v1/rewards/redemptions/{first['id']}/reject/").status_code == 403
+    pending = api(manager).get("/api/v1/rewards/redemptions/?pending=1").json()["results"]
+    assert {row["id"] for row in pending} == {first["id"], second["id"]}
+
+    assert api(manager).post(f"/api/v1/rewards/redemptions/{first['id']}/approve/").json()["status"] == "approved"
+    rejected = api(manager).post(f"/api/v1/rewards/redemptions/{second['id']}/reject/")
+    assert rejected.json()["status"] == "rejected"
+    assert api(manager).post(f"/api/v1/rewards/redemptions/{second['id']}/approve/").status_code == 409
+    assert ledger.balance(employee) == 200 == ledger.ledger_sum(employee)
+    refund = Redemption.objects.get(pk=second["id"]).refund
+    assert refund.amount == 100 and refund.kind == LedgerEntry.REFUND and refund.approved_by == manager
+    item.refresh_from_db()
+    assert item.stock == 2
+
+
+def test_redeem_costs_a_bounded_number_of_queries(api, employee, item, django_assert_max_num_queries):
+    ledger.credit(employee, 500, "Bonus")
+    client = api(employee)
+    with django_assert_max_num_queries(25):  # 23 today, savepoints included; independent of history
+        assert client.post(f"/api/v1/rewards/items/{item.pk}/redeem/").status_code == 201
+
+
+def _concurrently(count, work):
+    """Run ``work(i)`` in ``count`` threads started together; each thread has its own connection."""
+    barrier = threading.Barrier(count)
+    results, errors = [None] * count, []
+
+    def run(i):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = work(i)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_redemptions_never_oversell_or_overdraw(make_user):
+    """Real concurrent transactions: on PostgreSQL they race for the row locks; on SQLite the
+    IMMEDIATE transactions serialise them. Either way stock and balances never go below zero."""
+    from rest_framework.test import APIClient
+
+    buyers = [make_user(f"buyer{n}") for n in range(6)]
+    for buyer in buyers:
+        ledger.credit(buyer, 250, "Bonus")  # enough for two at 100 each, not three
+    stocked = RewardItem.objects.create(name="Hoodie", price=100, stock=7)
+
+    def buy(i):
+        client = APIClient()
+        client.force_authenticate(buyers[i % len(buyers)])
+        return client.post(f"/api/v1/rewards/items/{stocked.pk}/redeem/").status_code
+
+    statuses = _concurrently(18, buy)  # 3 attempts per buyer, 18 attempts for 7 in stock
+    assert set(statuses) <= {201, 409}
+    stocked.refresh_from_db()
+    created = statuses.count(201)
+    assert created == 7 and stocked.stock == 0
+    assert Redemption.objects.count() == 7
+    for buyer in buyers:
+        assert 0 <= ledger.balance(buyer) == ledger.ledger_sum(buyer)
+        assert Redemption.objects.filter(user=buyer).count() <= 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_person_racing_themselves_cannot_overdraw(make_user):
+    buyer = make_user("racer")
+    ledger.credit(buyer, 300, "Bonus")
+    stocked = RewardItem.objects.create(name="Voucher", price=100, stock=50)
+    from rewards import services
+
+    def buy(i):
+        try:
+            services.redeem(buyer, stocked.pk)
+            return "ok"
+        except services.StoreConflict:
+            return "refused"
+
+    outcomes = _concurrently(8, buy)
+    assert outcomes.count("ok") == 3
+    assert ledger.balance(buyer) == 0 == ledger.ledger_sum(buyer)
+    stocked.refresh_from_db()
+    assert stocked.stock == 47
