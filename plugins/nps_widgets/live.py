@@ -214,6 +214,23 @@ async def stream(queue, replay=()):
         hub.unsubscribe(queue)
 
 
+async def poll_once(last_event_id, retry_ms=15000):
+    """The whole body of a polling answer (WSGI): events after ``last_event_id`` (table transport),
+    then the latest id, so the reconnect asks only for what is newer."""
+    latest = await sync_to_async(latest_published_id)()
+    body = f"retry: {retry_ms}\n\n"
+    if not redis_url() and last_event_id and str(last_event_id).isdigit():
+        for message in await sync_to_async(events_after)(int(last_event_id), 100, latest):
+            body += format_event(message)
+    return body + f"id: {latest}\n: polling\n\n"
+
+
+def latest_published_id():
+    if redis_url():
+        return int(_redis_client().get(f"{CHANNEL}:id") or 0)
+    return latest_event_id()
+
+
 async def replay_after(last_event_id):
     """Events a reconnecting client missed (database transport only; Redis keeps no history)."""
     if redis_url() or not last_event_id or not str(last_event_id).isdigit() or hub.last_id is None:

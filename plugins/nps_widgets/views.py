@@ -3,6 +3,7 @@
 import datetime
 
 from django.core import signing
+from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -53,9 +54,7 @@ class LiveStreamView(View):
             response = JsonResponse({"detail": "Authentication credentials were not provided."}, status=401)
             response["WWW-Authenticate"] = "Token"
             return response
-        queue = await live.hub.subscribe()
-        replay = await live.replay_after(request.headers.get("Last-Event-ID"))
-        return sse_response(live.stream(queue, replay))
+        return await live_response(request)
 
 
 async def screen_live(request, token):
@@ -63,8 +62,19 @@ async def screen_live(request, token):
     screen = await Screen.objects.filter(token=token).afirst()
     if screen is None or not screen.is_valid:
         raise Http404
+    return await live_response(request)
+
+
+async def live_response(request):
+    """An open stream under ASGI; under WSGI, where an endless body would hold a worker thread
+    for ever, one short answer (missed events, the latest id, ``retry: 15 s``) that EventSource
+    turns into polling."""
+    last_event_id = request.headers.get("Last-Event-ID")
+    if not isinstance(request, ASGIRequest):
+        return sse_response([await live.poll_once(last_event_id)])
     queue = await live.hub.subscribe()
-    return sse_response(live.stream(queue))
+    replay = await live.replay_after(last_event_id)
+    return sse_response(live.stream(queue, replay))
 
 
 # --- Block re-rendering (live.js) --------------------------------------------------------------

@@ -95,3 +95,17 @@ def test_reconnecting_client_gets_what_it_missed(asgi_server, django_user_model)
             again.close()
     finally:
         keeper.close()
+
+
+@pytest.mark.skipif(bool(settings.REDIS_URL), reason="replay comes from the event table without Redis")
+def test_under_wsgi_the_stream_answers_once_and_the_reconnect_polls(client, django_user_model, django_capture_on_commit_callbacks):
+    # The test client is a WSGI request: an endless body would hold the server thread for ever.
+    auth = {"HTTP_AUTHORIZATION": f"Token {_token(django_user_model)}"}
+    first = b"".join(client.get("/api/v1/live/", **auth).streaming_content).decode()
+    assert first.startswith("retry: 15000") and "id: 0\n" in first and "data:" not in first
+    with django_capture_on_commit_callbacks(execute=True):
+        add_responses([2], product="kettle")
+    event = LiveEvent.objects.get()
+    again = b"".join(client.get("/api/v1/live/", HTTP_LAST_EVENT_ID="0", **auth).streaming_content).decode()
+    assert f"id: {event.pk}\ndata: " in again and '"kettle"' in again
+    assert again.endswith(f"id: {event.pk}\n: polling\n\n")
