@@ -31,7 +31,8 @@ def team_responses(team_slug, scores_now, scores_before, comment=""):
     from npshub.feedback.models import Response, Source
 
     source, _ = Source.objects.get_or_create(slug="digest-test", defaults={"name": "Digest test"})
-    now = timezone.now().replace(day=1, hour=12) + datetime.timedelta(days=1)
+    # This month, and later than any demo answer, so the team's comment is the newest one.
+    now = max(timezone.now(), timezone.now().replace(day=1, hour=12) + datetime.timedelta(days=1))
     before = now - datetime.timedelta(days=31)
     rows = [(now, s, comment) for s in scores_now] + [(before, s, "") for s in scores_before]
     Response.objects.bulk_create([
