@@ -85,7 +85,7 @@ def run_playbook_action(action_id):
     from npshub.feedback.models import CustomerContact
 
     with transaction.atomic():
-        action = PlaybookAction.objects.select_for_update().select_related("playbook", "response").filter(pk=action_id).first()
+        action = PlaybookAction.objects.select_for_update(of=("self",)).select_related("playbook", "response").filter(pk=action_id).first()
         if action is None or action.result != "pending":
             return action.result if action else "missing"
         contact = CustomerContact.objects.filter(response_id=action.response_id).first()

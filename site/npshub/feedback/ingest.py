@@ -359,7 +359,7 @@ class Ingestor:
         source_id = self.source.pk
         for values in new:
             values["source_id"] = source_id
-        ids = insert_rows(Response, new, returning="id")
+        ids = insert_rows(Response, new, return_ids=True)
         added = []
         for pk, values in zip(ids, new):
             values["pk"] = pk

@@ -3,7 +3,7 @@
 ``apply(added=(), removed=())`` is called by ingestion inside its transaction with the responses
 it stored (``added``) and, for updated responses, their previous versions (``removed``). It
 counts in Python, then sends one ``INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n`` per
-rollup table (chunked for very large batches), so a batch of thousands costs a handful of
+rollup table (by COPY through a staging table on PostgreSQL, see bulk.py), so a batch of thousands costs a handful of
 statements and concurrent batches add up correctly (row locks on PostgreSQL, one writer on
 SQLite).
 
@@ -18,17 +18,15 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from npshub.feedback import bulk
 from npshub.feedback.models.rollups import GRAINS, MEASURES
 
-# Rows per INSERT statement: keeps the bound parameters under SQLite's limit (32766).
-CHUNK_ROWS = 2000
-
-
-def local_day(moment):
-    """The rollup day of a moment: its date in the site time zone."""
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return timezone.localtime(moment).date()
+def local_day(moment, tz=None):
+    """The rollup day of a moment: its date in the site time zone (``tz``, looked up when not given)."""
+    tz = tz or timezone.get_current_timezone()
+    if moment.tzinfo is None:
+        return moment.date()  # already a site-time moment
+    return moment.astimezone(tz).date()
 
 
 def measures_of(response):
@@ -49,9 +47,10 @@ def measures_of(response):
 def _deltas(added, removed):
     """{model: {key: [measure deltas]}} with keys (day, source_id, *dimension values)."""
     deltas = {model: defaultdict(lambda: [0] * len(MEASURES)) for model in GRAINS}
+    tz = timezone.get_current_timezone()
     for responses, sign in ((added, 1), (removed, -1)):
         for response in responses:
-            day = local_day(response.submitted_at)
+            day = local_day(response.submitted_at, tz)
             values = measures_of(response)
             for model in GRAINS:
                 key = (day, response.source_id, *(getattr(response, name) or "" for name in model.dimensions))
@@ -68,18 +67,6 @@ def _columns(model):
     return ("day", "source_id", *model.dimensions)
 
 
-def _upsert_sql(model, row_count):
-    table = connection.ops.quote_name(model._meta.db_table)
-    keys = _columns(model)
-    columns = (*keys, *MEASURES)
-    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in MEASURES)
-    return (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([placeholders] * row_count)} "
-        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
-    )
-
-
 def apply(added=(), removed=()):
     """Add ``added`` responses to every rollup and take ``removed`` (old versions) out of them."""
     deltas = _deltas(added, removed)
@@ -87,14 +74,8 @@ def apply(added=(), removed=()):
         return
     with transaction.atomic(), connection.cursor() as cursor:
         for model, rows in deltas.items():
-            items = sorted(rows.items())  # a stable order: concurrent batches lock rows alike
-            for start in range(0, len(items), CHUNK_ROWS):
-                chunk = items[start:start + CHUNK_ROWS]
-                params = []
-                for key, values in chunk:
-                    params.extend(key)
-                    params.extend(values)
-                cursor.execute(_upsert_sql(model, len(chunk)), params)
+            items = [(*key, *values) for key, values in sorted(rows.items())]  # a stable order: concurrent batches lock rows alike
+            bulk.upsert_rows(cursor, model, _columns(model), MEASURES, items)
             if removed:
                 # Rows an update emptied count nothing; drop them so they never show as a key.
                 days = sorted({key[0] for key in rows})
