@@ -28,7 +28,7 @@ from django.utils import timezone
 from npshub import events
 from npshub.csvrows import Report
 from npshub.feedback import rollups, topics
-from npshub.feedback.bulk import Row, insert_rows
+from npshub.feedback.bulk import Row, insert_rows, update_rows
 from npshub.feedback.models import CustomerContact, Response, ResponseChange, Source
 
 BATCH_SIZE = 2000
@@ -343,7 +343,7 @@ class Ingestor:
                 update = Row(pk=old["pk"], source_id=source.pk, updated_at=now, **values,
                              comment_changed_at=now if "comment" in diff else old["comment_changed_at"])
                 changed.append(update)
-                change_records.append(ResponseChange(response_id=old["pk"], via=self.via, changes=diff))
+                change_records.append({"response_id": old["pk"], "via": self.via, "changes": diff})
                 if contact is not None and any(key.startswith("customer_") for key in diff):
                     contact_rows.append((old["pk"], old["contact__id"], contact))
             report.created, report.updated = len(new), len(changed)
@@ -370,17 +370,14 @@ class Ingestor:
             if contact_id is None:
                 contacts.append({"response_id": response_id, **contact})
             else:
-                replaced.append(CustomerContact(pk=contact_id, response_id=response_id, **contact))
+                replaced.append({"pk": contact_id, **contact})
         insert_rows(CustomerContact, contacts)
         if changed:
-            Response.objects.bulk_update(
-                [Response(**{name: getattr(row, name) for name in ("pk", *COMPARED, "updated_at", "comment_changed_at")})
-                 for row in changed],
-                [*COMPARED, "updated_at", "comment_changed_at"], batch_size=500,
-            )
-            ResponseChange.objects.bulk_create(change_records, batch_size=1000)
-        if replaced:
-            CustomerContact.objects.bulk_update(replaced, list(CONTACT_FIELDS.values()), batch_size=500)
+            updated_fields = [*COMPARED, "updated_at", "comment_changed_at"]
+            update_rows(Response, [{name: getattr(row, name) for name in ("pk", *updated_fields)} for row in changed],
+                        updated_fields)
+            insert_rows(ResponseChange, change_records)
+        update_rows(CustomerContact, replaced, list(CONTACT_FIELDS.values()))
         rollups.apply(added=[*added, *changed], removed=old_versions)
         topics.tag_responses(added, rules=self._rules)
         if changed:
