@@ -31,7 +31,7 @@ from npshub.feedback import rollups, topics
 from npshub.feedback.bulk import Row, insert_rows, update_rows
 from npshub.feedback.models import CustomerContact, Response, ResponseChange, Source
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 COMMENT_MAX_LENGTH = 10_000
 TEXT_FIELDS = ("segment", "product", "channel", "region", "team", "language", "consent_version")
 CONTACT_FIELDS = {"customer_name": "name", "customer_phone": "phone", "customer_email": "email"}
