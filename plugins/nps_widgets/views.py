@@ -47,6 +47,26 @@ class LiveStreamView(View):
     whose filters match. Async, so one process holds thousands of open streams."""
 
     http_method_names = ["get"]
+    # Not a DRF view, so it documents itself in the OpenAPI schema (npshub.api.schema.plain_views).
+    openapi = {"get": {
+        "operationId": "live_stream",
+        "tags": ["live"],
+        "summary": "Live score updates (Server-Sent Events)",
+        "description": (
+            "An open `text/event-stream`: `retry:`, then one event per batch of stored responses with a "
+            "`data:` line of JSON `{id, type: \"responses\", count, changed: {dimension: [values] | \"*\"}, "
+            "from, to}`, and a `: keep-alive` comment every 15 s. Send `Last-Event-ID` on reconnect to get "
+            "missed events (event-table transport). Served by the ASGI server; under WSGI the answer is "
+            "short and the client polls every 15 s."),
+        "parameters": [{"name": "Last-Event-ID", "in": "header", "required": False, "schema": {"type": "string"},
+                        "description": "The id of the last event received."}],
+        "security": [{"tokenAuth": []}, {"cookieAuth": []}],
+        "responses": {
+            "200": {"description": "The event stream.", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+            "401": {"description": "Not signed in.", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"detail": {"type": "string"}}}}}},
+        },
+    }}
 
     async def get(self, request):
         user = await authenticated_user(request)

@@ -33,6 +33,7 @@ class RewardsConfig(AppConfig):
         from rewards import services, signal_handlers, tasks  # noqa: F401
 
         metrics.provide("rewards.user_summary", services.user_summary)
+        metrics.provide("rewards.user_summaries", services.user_summaries)
         metrics.provide("rewards.top_teams", services.top_teams)
         metrics.provide("rewards.new_badges", services.new_badges)
         # Role permissions for the admin (granted by roles.ensure_groups after migrate / load_demo).

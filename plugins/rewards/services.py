@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from npshub import events
 from npshub.people import roles
 from rewards import badges, ledger
-from rewards.models import BadgeAward, Kudos, LedgerEntry, Preference, Redemption, RewardItem
+from rewards.models import BadgeAward, Kudos, LedgerEntry, Preference, Redemption, RewardItem, Wallet
 
 
 class StoreConflict(Exception):
@@ -179,7 +179,8 @@ def _board_key(kind, period, department, limit, start=None, end=None):
 
     version = LedgerEntry.objects.aggregate(last=Max("pk"))["last"] or 0
     day = timezone.localdate().isoformat()
-    return f"rewards:board:{kind}:{period}:{department.pk if department else '-'}:{limit}:{start}:{end}:{day}:{version}"
+    bounds = ":".join(moment.isoformat() if moment else "-" for moment in (start, end))  # no spaces: any cache takes it
+    return f"rewards:board:{kind}:{period}:{department.pk if department else '-'}:{limit}:{bounds}:{day}:{version}"
 
 
 def individual_board(period="month", department=None, viewer=None, limit=20):
@@ -242,6 +243,19 @@ def user_summary(user, since=None):
     if since:
         awards = awards.filter(awarded_at__gte=since)
     return {"balance": ledger.balance(user), "new_badges": [{"slug": a.badge.slug, "name": a.badge.name} for a in awards]}
+
+
+def user_summaries(users, since=None):
+    """``user_summary`` for many users in two queries: {user pk: summary} (the digest's batches)."""
+    pks = [user.pk for user in users]
+    balances = dict(Wallet.objects.filter(user_id__in=pks).values_list("user_id", "balance"))
+    awards = BadgeAward.objects.filter(user_id__in=pks).select_related("badge").order_by("awarded_at")
+    if since:
+        awards = awards.filter(awarded_at__gte=since)
+    badges = {}
+    for award in awards:
+        badges.setdefault(award.user_id, []).append({"slug": award.badge.slug, "name": award.badge.name})
+    return {pk: {"balance": balances.get(pk) or 0, "new_badges": badges.get(pk, [])} for pk in pks}
 
 
 def top_teams(start, end, limit=5):

@@ -11,6 +11,7 @@ Names agreed between the apps (arguments → result):
 - ``callbacks.wins`` (start, end, limit) → [{"summary": str (no personal data), "caller": str, "date": date}]
 - ``education.user_progress`` (user) → {"lessons_completed": int, "lessons_total": int}
 - ``rewards.user_summary`` (user, since=None) → {"balance": int, "new_badges": [{"slug": str, "name": str}]}
+- ``rewards.user_summaries`` (users, since=None) → {user pk: the same as ``rewards.user_summary``}
 - ``rewards.top_teams`` (start, end, limit) → [{"team": slug, "name": str, "points": int}]
 - ``rewards.new_badges`` (start, end) → [{"user": str, "badge": str}]
 ``start``/``end`` are aware datetimes (end exclusive) or None for open ends.

@@ -291,6 +291,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # /api/v2/ is Wagtail's own content API, documented by Wagtail; the schema covers /api/v1/.
     "PREPROCESSING_HOOKS": ["npshub.api.schema.only_v1"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "npshub.api.schema.plain_views"],
 }
 
 # --- Logging ------------------------------------------------------------------------------

@@ -61,6 +61,12 @@ def test_schema_and_docs(client):
     assert schema.status_code == 200
     text = schema.content.decode()
     assert "/api/v1/nps/summary/" in text and "/api/v2/" not in text
+    # The live stream is a plain Django view; it documents itself, with the schemes the API uses.
+    schema = client.get("/api/schema/?format=json").json()
+    live = schema["paths"]["/api/v1/live/"]["get"]
+    assert "text/event-stream" in live["responses"]["200"]["content"]
+    schemes = schema["components"]["securitySchemes"]
+    assert all(name in schemes for requirement in live["security"] for name in requirement)
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger-ui" in docs.content
 

@@ -170,6 +170,9 @@ def test_metrics_provided_to_other_apps(employee, caller, first_callback_badge, 
 
     process_event("callback_completed", "c1", caller.pk, "reached")
     assert metrics.call("rewards.user_summary", caller) == {"balance": 10, "new_badges": [{"slug": "first-callback", "name": "First callback"}]}
+    # The bulk form answers the same for each user, and for a user with no wallet yet.
+    assert metrics.call("rewards.user_summaries", [caller, employee]) == {
+        caller.pk: metrics.call("rewards.user_summary", caller), employee.pk: {"balance": 0, "new_badges": []}}
     assert metrics.call("rewards.top_teams", None, None, 5) == [{"team": "contact-centre", "name": "Contact centre", "points": 10}]
     assert metrics.call("rewards.new_badges", None, None) == [{"user": "Ivan", "badge": "First callback"}]
     Preference.objects.create(user=caller, hide_from_leaderboards=True)
