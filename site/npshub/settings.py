@@ -141,6 +141,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["TEST"] = {"NAME": env_str("NPSHUB_TEST_DB_NAME", "test_npshub")}
+    if env_bool("DATABASE_POOL", True):
+        # Under ASGI each request runs its sync code in a fresh thread, so CONN_MAX_AGE would still
+        # open a PostgreSQL connection (a forked backend) per request; a pool per process keeps them.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1, "max_size": env_int("DATABASE_POOL_SIZE", 20), "timeout": 10}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
