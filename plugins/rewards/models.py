@@ -313,6 +313,7 @@ class Challenge(index.Indexed, models.Model):
     NPS_RAISE, CONTACT_RATE, CALLBACKS = "nps_raise", "contact_rate", "callbacks"
     GOALS = [
         (NPS_RAISE, _("Raise the team's NPS by N points (against the previous period of the same length)")),
+        # xgettext:no-python-format
         (CONTACT_RATE, _("Contact N% of detractors within 48 hours")),
         (CALLBACKS, _("Complete N callbacks")),
     ]
