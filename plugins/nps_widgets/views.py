@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 
@@ -112,7 +113,7 @@ def block_fragment(request):
 
 # --- Statistics dashboard ----------------------------------------------------------------------
 
-INTERVALS = [("day", _("Day")), ("week", _("Week")), ("month", _("Month"))]
+INTERVALS = [("day", gettext_lazy("Day")), ("week", gettext_lazy("Week")), ("month", gettext_lazy("Month"))]
 
 
 def _parse_date(value):

@@ -4,7 +4,6 @@
   "use strict";
   var root = document.getElementById("screen-slides");
   if (!root) return;
-  document.body.classList.add("screen--js");
   var seconds = parseInt(root.getAttribute("data-seconds"), 10) || 12;
   var index = 0;
 
