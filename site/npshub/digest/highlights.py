@@ -42,10 +42,12 @@ def best_quotes(start, end, limit=3, teams=None):
 
     dims = {"team": tuple(teams)} if teams else {}
     rows = comment_queryset(StatsFilter(start, end - datetime.timedelta(days=1), dims), score_min=9)
-    quotes = []
+    quotes, seen = [], set()
     for response in rows[: limit * 5]:
         text = mask_pii(response.comment).strip()
-        if 25 <= len(text) <= 400:
+        key = " ".join(text.casefold().split())  # many customers write the same words: quote them once
+        if 25 <= len(text) <= 400 and key not in seen:
+            seen.add(key)
             quotes.append({"text": text, "score": response.score, "team": response.team})
         if len(quotes) >= limit:
             break
