@@ -26,6 +26,15 @@ def _isolated_files(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: with REDIS_URL the cache outlives the test and is
+    shared with the servers and workers tests start (cached picker values, leaderboards...)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery(request):
     """Tasks run inline, except in tests marked ``worker``, which get a real worker process."""
     eager = request.node.get_closest_marker("worker") is None
