@@ -214,13 +214,22 @@ async def stream(queue, replay=()):
         hub.unsubscribe(queue)
 
 
+def replayable_id(last_event_id):
+    """The event id a client reconnects with, when its missed events can be replayed (the event
+    table keeps them; Redis pub/sub does not); else None."""
+    if redis_url() or not last_event_id or not str(last_event_id).isdigit():
+        return None
+    return int(last_event_id)
+
+
 async def poll_once(last_event_id, retry_ms=15000):
     """The whole body of a polling answer (WSGI): events after ``last_event_id`` (table transport),
     then the latest id, so the reconnect asks only for what is newer."""
     latest = await sync_to_async(latest_published_id)()
     body = f"retry: {retry_ms}\n\n"
-    if not redis_url() and last_event_id and str(last_event_id).isdigit():
-        for message in await sync_to_async(events_after)(int(last_event_id), 100, latest):
+    after = replayable_id(last_event_id)
+    if after is not None:
+        for message in await sync_to_async(events_after)(after, 100, latest):
             body += format_event(message)
     return body + f"id: {latest}\n: polling\n\n"
 
@@ -233,7 +242,8 @@ def latest_published_id():
 
 async def replay_after(last_event_id):
     """Events a reconnecting client missed (database transport only; Redis keeps no history)."""
-    if redis_url() or not last_event_id or not str(last_event_id).isdigit() or hub.last_id is None:
+    after = replayable_id(last_event_id)
+    if after is None or hub.last_id is None:
         return []
     # Only up to what the hub has already passed on: later events reach the queue anyway.
-    return await sync_to_async(events_after)(int(last_event_id), 100, hub.last_id)
+    return await sync_to_async(events_after)(after, 100, hub.last_id)

@@ -45,6 +45,16 @@ def copy_rows(cursor, table, columns, rows):
             copy.write_row(row)
 
 
+def run_staged(cursor, stage, columns, types, rows, statement):
+    """PostgreSQL: ``COPY`` ``rows`` into the session's temporary table ``stage`` (created on first
+    use), run ``statement`` (which reads it), and empty it again for the session's next batch."""
+    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} "
+                   f"({', '.join(f'{name} {kind}' for name, kind in zip(columns, types))})")
+    copy_rows(cursor, stage, columns, rows)
+    cursor.execute(statement)
+    cursor.execute(f"DELETE FROM {stage}")
+
+
 def next_ids(cursor, model, count):
     """PostgreSQL: ``count`` fresh primary keys from the model's sequence, in increasing order."""
     table, pk = model._meta.db_table, model._meta.pk.column
@@ -74,13 +84,10 @@ def upsert_rows(cursor, model, keys, measures, rows):
         return
     stage = ops.quote_name(f"stage_{model._meta.db_table}")
     types = column_types(model, keys) + ["bigint"] * len(measures)  # deltas; assignment casts them
-    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} "
-                   f"({', '.join(f'{name} {kind}' for name, kind in zip(columns, types))})")
-    copy_rows(cursor, stage, columns, rows)
     # In key order, so that concurrent batches lock the same rows in the same order.
-    cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {stage} "
-                   f"ORDER BY {', '.join(keys)} {upsert}")
-    cursor.execute(f"DELETE FROM {stage}")  # empty again for the next batch of this session
+    run_staged(cursor, stage, columns, types, rows,
+               f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {stage} "
+               f"ORDER BY {', '.join(keys)} {upsert}")
 
 
 def insert_rows(model, rows, return_ids=False):
@@ -117,8 +124,9 @@ def insert_rows(model, rows, return_ids=False):
     table = ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         if postgres:
-            ids = next_ids(cursor, model, len(values)) if return_ids else []
+            ids = []
             if return_ids:
+                ids = next_ids(cursor, model, len(values))
                 columns.insert(0, ops.quote_name(model._meta.pk.column))
                 values = [[pk, *record] for pk, record in zip(ids, values)]
             copy_rows(cursor, table, columns, values)
@@ -157,10 +165,6 @@ def update_rows(model, rows, fields):
             return
         stage = ops.quote_name(f"stage_update_{model._meta.db_table}")
         types = column_types(model, fields) + [model._meta.pk.rel_db_type(connection)]
-        names = [*columns, "stage_pk"]
-        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} "
-                       f"({', '.join(f'{name} {kind}' for name, kind in zip(names, types))})")
-        copy_rows(cursor, stage, names, values)
         assignments = ", ".join(f"{column} = stage.{column}" for column in columns)
-        cursor.execute(f"UPDATE {table} SET {assignments} FROM {stage} stage WHERE {table}.{pk} = stage.stage_pk")
-        cursor.execute(f"DELETE FROM {stage}")
+        run_staged(cursor, stage, [*columns, "stage_pk"], types, values,
+                   f"UPDATE {table} SET {assignments} FROM {stage} stage WHERE {table}.{pk} = stage.stage_pk")
