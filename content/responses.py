@@ -8,6 +8,7 @@ import random
 
 from django.utils import timezone
 
+from npshub.feedback import nps
 from npshub.feedback.ingest import store_new
 from npshub.feedback.models import Response, Source
 
@@ -125,7 +126,7 @@ def generate(count, end=None, seed=42):
         product, region = rng.choice(PRODUCTS)[0], rng.choice(REGIONS)[0]
         team = rng.choice(STORE_TEAMS[region]) if channel == "store" else CHANNEL_TEAMS[channel]
         score = _score(rng, _nps_target(day_index, total_days, product, region, segment))
-        category = "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+        category = nps.category(score)
         language = "ru" if rng.random() < 0.55 else "en"
         comment = rng.choice(COMMENTS[language][category]) if rng.random() < 0.45 else ""
         consent = rng.random() < 0.35

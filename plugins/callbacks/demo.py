@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from callbacks import recordings, services
 from callbacks.models import Callback, Playbook, TrainingCollection, TrainingPage
+from npshub.feedback import nps
 from npshub.feedback.models import Response
 
 TRAINING = [
@@ -97,7 +98,7 @@ def _queue(stdout, now):
     # The most recent consenting detractors (up to 60 waiting), whatever the size of the demo data.
     missing = max(0, 60 - Callback.objects.filter(status=Callback.Status.OPEN).count())
     recent = Response.objects.filter(
-        score__lte=6, callback_consent=True, data_consent=True, callback__isnull=True
+        nps.category_q(nps.DETRACTOR), callback_consent=True, data_consent=True, callback__isnull=True
     ).order_by("-submitted_at").values_list("pk", flat=True)[:missing]
     queued = services.queue_responses(list(recent), now=now, max_age_days=3650)
     # Demo responses are bulk-loaded at once: spread their arrival evenly over the last three days

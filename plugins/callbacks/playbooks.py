@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from callbacks.models import Playbook, PlaybookAction
+from npshub.feedback import nps
 from npshub.feedback.models import Response
 
 
@@ -41,7 +42,7 @@ def schedule(response_ids):
     ).only("pk", "score")
     created = []
     for response in responses:
-        category = "promoter" if (response.score or 0) >= 9 else "passive" if (response.score or 0) >= 7 else None
+        category = nps.category(response.score)
         playbook = playbooks.get(category)
         if playbook is None:
             continue

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from callbacks.models import AuditLog, CallAttempt, Callback, ConsentChange, FollowUpAction, GuideAcknowledgement, Outcome, Recording
 from npshub import events
+from npshub.feedback import nps
 from npshub.feedback.models import CustomerContact, Response
 from npshub.people import roles
 from npshub.people.models import Department, Team
@@ -111,10 +112,7 @@ def can_see_library(user):
 
 # --- queueing -----------------------------------------------------------------------------
 
-def category_of(score):
-    if score is None:
-        return None
-    return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+category_of = nps.category
 
 
 def queue_category(score):
@@ -633,5 +631,5 @@ def recovery(rows, reached_ids):
         scores = {(at, score) for key in keys for at, score in later.get(key, []) if at > since}
         group = groups["called" if pk in reached_ids else "not_called"]
         for _at, score in scores:
-            group[0 if score >= 9 else 1 if score >= 7 else 2] += 1
+            group[nps.category_index(score)] += 1
     return {name: score_result(*counts) for name, counts in groups.items()}

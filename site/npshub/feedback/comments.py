@@ -1,7 +1,6 @@
 """The customer comment stream: the queryset behind GET /api/v1/comments/, its export and the
 comment-stream block. Comments are shown masked (``masking.mask_pii``); contacts never."""
 
-from django.db.models import Q
 
 from npshub.feedback.masking import mask_pii
 from npshub.feedback.models import Response

@@ -18,7 +18,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from npshub.feedback import bulk
+from npshub.feedback import bulk, nps
 from npshub.feedback.models.rollups import GRAINS, MEASURES
 
 def local_day(moment, tz=None):
@@ -33,9 +33,7 @@ def measures_of(response):
     """The additive measures one response contributes, in ``MEASURES`` order."""
     score, csat, ces = response.score, getattr(response, "csat", None), getattr(response, "ces", None)
     return (
-        int(score is not None and score >= 9),
-        int(score is not None and 7 <= score <= 8),
-        int(score is not None and score <= 6),
+        *nps.category_flags(score),
         int(score is None),
         int(csat is not None),
         int(csat is not None and csat >= 4),
@@ -97,9 +95,7 @@ def _cube_queryset():
         .annotate(rollup_day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()))
         .values("rollup_day", "source_id", *DIMENSIONS)
         .annotate(
-            m_promoters=Count("pk", filter=Q(score__gte=9)),
-            m_passives=Count("pk", filter=Q(score__gte=7, score__lte=8)),
-            m_detractors=Count("pk", filter=Q(score__lte=6)),
+            **nps.category_counts(prefix="m_"),
             m_skipped=Count("pk", filter=Q(score__isnull=True)),
             m_csat_n=Count("csat"),
             m_csat_good=Count("pk", filter=Q(csat__gte=4)),

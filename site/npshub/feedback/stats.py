@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from npshub.feedback.models import DIMENSIONS, Response, Source
 from npshub.feedback.models.rollups import GRAINS, MEASURES
+from npshub.feedback import nps
 from npshub.feedback.nps import one_decimal, score_result
 
 INTERVALS = ("day", "week", "month")
@@ -101,9 +102,7 @@ def _as_date(value):
 
 
 _RAW_MEASURES = {
-    "promoters": Count("pk", filter=Q(score__gte=9)),
-    "passives": Count("pk", filter=Q(score__gte=7, score__lte=8)),
-    "detractors": Count("pk", filter=Q(score__lte=6)),
+    **nps.category_counts(),
     "skipped": Count("pk", filter=Q(score__isnull=True)),
     "csat_n": Count("csat"),
     "csat_good": Count("pk", filter=Q(csat__gte=4)),

@@ -7,10 +7,10 @@ of the comment stream and ``GET /api/v1/topics/``.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
 
 from npshub.feedback.bulk import insert_rows
 from npshub.feedback.models import Response, Topic
+from npshub.feedback import nps
 from npshub.feedback.nps import score_result
 from npshub.feedback.stemming import stem, words
 
@@ -103,9 +103,7 @@ def topic_stats(stats_filter):
         Response.topics.through.objects.filter(response__in=answered.values("pk"))
         .values("topic_id")
         .annotate(
-            promoters=Count("pk", filter=Q(response__score__gte=9)),
-            passives=Count("pk", filter=Q(response__score__gte=7, response__score__lte=8)),
-            detractors=Count("pk", filter=Q(response__score__lte=6)),
+            **nps.category_counts("response__score"),
         )
     )
     topics = {topic.pk: topic for topic in Topic.objects.all()}

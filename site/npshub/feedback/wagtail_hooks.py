@@ -2,7 +2,6 @@
 and topics (a snippet CX admins and editors edit). Customer contact data is shown only to CX
 admins, on a response's inspect page, and every such view is logged (Wagtail's history)."""
 
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel

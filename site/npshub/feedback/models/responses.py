@@ -5,6 +5,8 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from npshub.feedback import nps
+
 DIMENSIONS = ("segment", "product", "channel", "region", "team")
 
 
@@ -107,9 +109,7 @@ class Response(models.Model):
 
     @property
     def category(self):
-        if self.score is None:
-            return None
-        return "promoter" if self.score >= 9 else "passive" if self.score >= 7 else "detractor"
+        return nps.category(self.score)
 
 
 class CustomerContact(models.Model):
