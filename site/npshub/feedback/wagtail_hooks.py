@@ -8,11 +8,12 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import InspectView
 
 from npshub.feedback.masking import mask_pii
-from npshub.feedback.models import CustomerContact, Response, Source, Topic
+from npshub.feedback.models import CustomerContact, PurgeRun, Response, Source, Topic
 from npshub.people import roles
 
 CONTACT_VIEWED = "feedback.view_contact"
@@ -97,12 +98,36 @@ class ResponseAdmin(ModelAdmin):
     masked_comment.short_description = _("comment")
 
 
+class ReadOnlyPermissionHelper(PermissionHelper):
+    """Records written by the system: listed and inspected, never added, edited or deleted."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class PurgeRunAdmin(ModelAdmin):
+    """What each retention run purged (contacts here; plugins record theirs the same way)."""
+
+    model = PurgeRun
+    menu_label = _("Purge runs")
+    menu_icon = "bin"
+    permission_helper_class = ReadOnlyPermissionHelper
+    list_display = ("started_at", "what", "retention_days", "cutoff", "purged", "finished_at", "error")
+    list_filter = ("what",)
+
+
 @modeladmin_register
 class FeedbackGroup(ModelAdminGroup):
     menu_label = _("Feedback")
     menu_icon = "pick"
     menu_order = 200
-    items = (ResponseAdmin, SourceAdmin)
+    items = (ResponseAdmin, SourceAdmin, PurgeRunAdmin)
 
 
 class TopicViewSet(SnippetViewSet):
