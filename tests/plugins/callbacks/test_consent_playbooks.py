@@ -155,3 +155,45 @@ def smtp(tmp_path, settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
     yield server
     server.stop()
+
+
+@pytest.mark.parametrize("way", ["api", "admin"])
+def test_erasure_stays_erased_when_the_source_sends_the_answer_again(way, django_capture_on_commit_callbacks):
+    """Erased through the API or the admin's consent change: re-posting the same (source,
+    external_id) with consents and contact restores neither, and the customer never re-enters
+    the queue; their recordings and notes (as typed and masked) stay gone."""
+    from npshub.feedback.models import ConsentTombstone
+    from npshub.people.roles import ensure_groups
+
+    callback, recording, caller = h.done_call()
+    response = callback.response
+    admin = h.person("cx_admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        if way == "api":
+            reply = f.api(admin).post("/api/v1/callbacks/consent/withdraw/", {
+                "source": "survey", "external_id": response.external_id, "erase": True}, format="json")
+        else:
+            ensure_groups()
+            from callbacks.apps import grant_permissions
+
+            grant_permissions(None)
+            client = Client()
+            client.force_login(admin)
+            reply = client.post("/admin/callbacks/consentchange/create/", {"response": response.pk, "kind": "erasure", "channel": "letter"})
+    assert reply.status_code in (200, 302)
+    assert ConsentTombstone.objects.get(external_id=response.external_id).kind == "erased"
+    again = {"source": "survey", "external_id": response.external_id, "submitted_at": response.submitted_at.isoformat(),
+             "score": response.score, "team": response.team, "comment": h.COMMENT, "callback_consent": True,
+             "data_consent": True, "customer_name": "Anna Orlova", "customer_phone": "+7 916 123-45-67"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert f.api(admin).post("/api/v1/responses/", [again], format="json").status_code == 201
+    response.refresh_from_db()
+    assert not response.callback_consent and not response.data_consent
+    assert not CustomerContact.objects.filter(response=response).exists()
+    assert "916" not in response.comment
+    assert Callback.objects.filter(response=response).count() == 1
+    callback.refresh_from_db()
+    assert (callback.notes, callback.notes_masked, callback.tags) == ("", "", "")
+    assert list(callback.call_attempts.values_list("notes", "notes_masked")) == [("", "")]
+    assert not Recording.objects.exists()
+    assert not queue.queue_for(h.person("cx_admin", acknowledged=True)).filter(response=response).exists()
