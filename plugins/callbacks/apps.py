@@ -18,7 +18,7 @@ class CallbacksConfig(AppConfig):
         description = "Call back consenting customers, record the calls, learn from them."
         api = "callbacks.api.register"
         urls = "callbacks.urls"
-        nav = [(_("Callbacks"), "callbacks:queue", ("caller", "cx_admin"))]
+        nav = [(_("Callbacks"), "callbacks:queue", ("caller", "cx_admin")), (_("Training calls"), "callbacks:training")]
         blocks = "callbacks.blocks.BLOCKS"
         demo = "callbacks.demo.load"
         css = ["callbacks/callbacks.css"]

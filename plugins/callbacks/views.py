@@ -49,9 +49,11 @@ library_page = role_page(access.has_record_role, gettext_lazy(
 curator_page = role_page(access.can_curate, gettext_lazy("Only editors and CX admins curate the call library."))
 
 
-def _choices():
-    products = Callback.objects.values_list("response__product", flat=True).distinct().order_by("response__product")
-    regions = Callback.objects.values_list("response__region", flat=True).distinct().order_by("response__region")
+def _choices(callbacks):
+    """Filter choices from the callbacks the person sees (no other department's products)."""
+    callbacks = callbacks.order_by()
+    products = callbacks.values_list("response__product", flat=True).distinct().order_by("response__product")
+    regions = callbacks.values_list("response__region", flat=True).distinct().order_by("response__region")
     return {
         "departments": Department.objects.values_list("slug", "name"),
         "products": [p for p in products if p], "regions": [r for r in regions if r],
@@ -65,10 +67,11 @@ def _training_pages():
 
 @caller_page
 def queue(request):
-    filters = QueueFilter(request.GET, queryset=visible(request.user), request=request)
+    callbacks = visible(request.user)
+    filters = QueueFilter(request.GET, queryset=callbacks, request=request)
     page = Paginator(filters.qs, 25).get_page(request.GET.get("page"))
     return render(request, "callbacks/queue.html", {
-        "page_obj": page, "params": request.GET, "choices": _choices(),
+        "page_obj": page, "params": request.GET, "choices": _choices(callbacks),
         "acknowledged": workflow.has_acknowledged(request.user), "guide": workflow.caller_guide(),
         "scope_all": access.scope_department_ids(request.user) is None,
         "my_department": access.user_department(request.user),
@@ -240,11 +243,12 @@ def library(request):
         return _forbidden(request, _("You have searched the call library very often in a short time. "
                                      "Please wait a minute before searching again."),
                           status=429, heading=_("Too many searches"))
-    filters = LibraryFilter(request.GET, queryset=library_queryset(request.user), request=request)
+    calls = library_queryset(request.user)
+    filters = LibraryFilter(request.GET, queryset=calls, request=request)
     page = Paginator(filters.qs, 20).get_page(request.GET.get("page"))
     present(request.user, page.object_list)
     return render(request, "callbacks/library.html", {
-        "page_obj": page, "params": request.GET, "choices": _choices(), "outcomes": Outcome.choices,
+        "page_obj": page, "params": request.GET, "choices": _choices(calls), "outcomes": Outcome.choices,
         "can_curate": access.can_curate(request.user), "collections": TrainingCollection.objects.all(),
     })
 
@@ -254,6 +258,7 @@ def training(request):
     collections, loose = training_material(request.user)
     return render(request, "callbacks/training.html", {
         "collections": collections, "calls": loose, "show_tabs": access.is_caller(request.user),
+        "show_library": access.has_record_role(request.user),
     })
 
 
