@@ -6,7 +6,6 @@ import django_filters
 from django_filters import rest_framework as drf_filters
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from callbacks.models import Callback, Outcome
 from npshub.people.models import Department
@@ -36,17 +35,17 @@ def rename(filterset, **names):
 class QueueFilter(drf_filters.FilterSet):
     """The queue: active callbacks (open and claimed, retries not before their time) by default."""
 
-    department = CharInFilter(method=departments_below, help_text=_("Department slug(s), comma-separated (with sub-departments)."))
-    product = CharInFilter(field_name="response__product", help_text=_("Product(s), comma-separated."))
-    region = CharInFilter(field_name="response__region", help_text=_("Region(s), comma-separated."))
-    segment = CharInFilter(field_name="response__segment", help_text=_("Segment(s), comma-separated."))
-    topic = CharInFilter(field_name="response__topics__slug", distinct=True, help_text=_("Topic slug(s), comma-separated."))
+    department = CharInFilter(method=departments_below, help_text="Department slug(s), comma-separated (with sub-departments).")
+    product = CharInFilter(field_name="response__product", help_text="Product(s), comma-separated.")
+    region = CharInFilter(field_name="response__region", help_text="Region(s), comma-separated.")
+    segment = CharInFilter(field_name="response__segment", help_text="Segment(s), comma-separated.")
+    topic = CharInFilter(field_name="response__topics__slug", distinct=True, help_text="Topic slug(s), comma-separated.")
     status = django_filters.ChoiceFilter(
         method="filter_status", empty_label=None,
-        choices=[("active", _("Active")), *Callback.Status.choices, ("all", _("All"))],
-        help_text=_("active (default: open and claimed, due now), open, claimed, done, withdrawn, all."),
+        choices=[("active", "Active"), *Callback.Status.choices, ("all", "All")],
+        help_text="active (default: open and claimed, due now), open, claimed, done, withdrawn, all.",
     )
-    mine = drf_filters.BooleanFilter(method="filter_mine", help_text=_("Only the callbacks I hold."))
+    mine = drf_filters.BooleanFilter(method="filter_mine", help_text="Only the callbacks I hold.")
 
     class Meta:
         model = Callback
@@ -78,14 +77,14 @@ class QueueFilter(drf_filters.FilterSet):
 class LibraryFilter(drf_filters.FilterSet):
     """The call library. ``q`` searches only masked text: notes_masked, the tags and the masked comment."""
 
-    q = django_filters.CharFilter(method="search", max_length=100, help_text=_("Words in the (masked) notes, tags or comment."))
-    product = CharInFilter(field_name="response__product", help_text=_("Product(s), comma-separated."))
-    topic = CharInFilter(field_name="response__topics__slug", distinct=True, help_text=_("Topic slug(s), comma-separated."))
+    q = django_filters.CharFilter(method="search", max_length=100, help_text="Words in the (masked) notes, tags or comment.")
+    product = CharInFilter(field_name="response__product", help_text="Product(s), comma-separated.")
+    topic = CharInFilter(field_name="response__topics__slug", distinct=True, help_text="Topic slug(s), comma-separated.")
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
-    department = CharInFilter(method=departments_below, help_text=_("Department slug(s), comma-separated (with sub-departments)."))
-    date_from = django_filters.DateFilter(field_name="completed_at", lookup_expr="date__gte", help_text=_("Completed on or after (YYYY-MM-DD)."))
-    date_to = django_filters.DateFilter(field_name="completed_at", lookup_expr="date__lte", help_text=_("Completed on or before (YYYY-MM-DD)."))
-    exemplary = drf_filters.BooleanFilter(method="only_exemplary", help_text=_("Only exemplary calls."))
+    department = CharInFilter(method=departments_below, help_text="Department slug(s), comma-separated (with sub-departments).")
+    date_from = django_filters.DateFilter(field_name="completed_at", lookup_expr="date__gte", help_text="Completed on or after (YYYY-MM-DD).")
+    date_to = django_filters.DateFilter(field_name="completed_at", lookup_expr="date__lte", help_text="Completed on or before (YYYY-MM-DD).")
+    exemplary = drf_filters.BooleanFilter(method="only_exemplary", help_text="Only exemplary calls.")
 
     class Meta:
         model = Callback
