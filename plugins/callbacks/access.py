@@ -23,7 +23,6 @@ from django.utils import timezone
 from rest_framework.throttling import UserRateThrottle
 
 from callbacks.models import AuditLog, Callback, TrainingCollection
-from npshub.feedback.masking import mask_pii
 from npshub.people import roles
 
 FULL, TRAINING = "full", "training"
@@ -136,8 +135,8 @@ def audit_listen(user, recording, now=None):
 
 
 def masked_comment(response):
-    """The customer's comment as every employee reads it: personal data masked."""
-    return mask_pii(response.comment)
+    """The customer's comment as every employee reads it: personal data masked (stored once)."""
+    return response.comment_masked
 
 
 class SearchThrottle(UserRateThrottle):

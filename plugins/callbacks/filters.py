@@ -91,7 +91,9 @@ class LibraryFilter(drf_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(notes_masked__icontains=value) | Q(tags__icontains=value))
+        return queryset.filter(
+            Q(notes_masked__icontains=value) | Q(tags__icontains=value) | Q(response__comment_masked__icontains=value)
+        )
 
     def only_exemplary(self, queryset, name, value):
         return queryset.filter(exemplary=True) if value else queryset

@@ -68,7 +68,7 @@ def erase(response, actor=None, channel="", actor_label=""):
         if masked != current.comment:
             changes["comment"] = ["(personal data)", "(masked)"]
         Response.objects.filter(pk=current.pk).update(comment=masked, **NO_CONSENT)
-        current.comment = masked
+        current.comment = current.comment_masked = masked
         for name, value in NO_CONSENT.items():
             setattr(current, name, value)
         _tombstone(current, Kind.ERASED, channel, label)
@@ -80,7 +80,7 @@ def erase(response, actor=None, channel="", actor_label=""):
         failed = [result for _receiver, result in results if isinstance(result, Exception)]
         if failed:
             raise ErasureFailed(f"Erasure of response {current.pk} rolled back: {failed[0]}") from failed[0]
-    response.__dict__.update({name: getattr(current, name) for name in ("comment", *NO_CONSENT)})
+    response.__dict__.update({name: getattr(current, name) for name in ("comment", "comment_masked", *NO_CONSENT)})
     return response
 
 

@@ -161,7 +161,8 @@ def test_library_searches_only_masked_text_and_is_throttled(settings):
     client = client_for(author)
     api = f.api(author)
     hits = lambda q: [row["id"] for row in api.get("/api/v1/callbacks/library/", {"q": q}).json()["results"]]
-    assert hits("mobile") == [callback.pk] and hits("[phone]") == [callback.pk]
+    assert hits("mobile") == [callback.pk] and hits("[phone]") == [callback.pk]  # the notes, masked
+    assert hits("kettle leaks") == [callback.pk]  # the customer's comment, masked
     for guess in ("916", "111-22-33", "anna.o", "@example.net", "123-45-67"):
         assert hits(guess) == [], guess
         assert f'id="call-{callback.pk}"' not in client.get("/callbacks/library/", {"q": guess}).content.decode()
