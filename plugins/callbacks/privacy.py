@@ -13,7 +13,6 @@
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from callbacks.access import audit
@@ -83,10 +82,18 @@ def purge_recordings():
 
 
 def _purge_notes(cutoff):
+    """Clear the notes of calls made before ``cutoff``; each callback's notes are rebuilt from
+    the calls that keep theirs. Returns how many calls' notes were cleared."""
     old = CallAttempt.objects.filter(created_at__lt=cutoff).exclude(notes="", notes_masked="")
+    touched = sorted(set(old.values_list("callback_id", flat=True)))
     purged = old.update(notes="", notes_masked="")
-    newer = CallAttempt.objects.filter(callback_id=OuterRef("pk"), created_at__gte=cutoff)
-    Callback.objects.exclude(notes="", notes_masked="").filter(~Exists(newer)).update(notes="", notes_masked="")
+    for start in range(0, len(touched), 1000):
+        callbacks = list(Callback.objects.filter(pk__in=touched[start:start + 1000]).prefetch_related("call_attempts"))
+        for callback in callbacks:
+            attempts = list(callback.call_attempts.all())
+            callback.notes = "\n\n".join(a.notes for a in attempts if a.notes)
+            callback.notes_masked = "\n\n".join(a.notes_masked for a in attempts if a.notes_masked)
+        Callback.objects.bulk_update(callbacks, ["notes", "notes_masked"])
     return purged
 
 
