@@ -8,10 +8,10 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
-from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import InspectView
 
+from npshub.admin_records import RecordAdmin
 from npshub.feedback.models import CustomerContact, PurgeRun, Response, Source, Topic
 from npshub.people import roles
 
@@ -97,26 +97,12 @@ class ResponseAdmin(ModelAdmin):
     masked_comment.short_description = _("comment")
 
 
-class ReadOnlyPermissionHelper(PermissionHelper):
-    """Records written by the system: listed and inspected, never added, edited or deleted."""
-
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
-
-
-class PurgeRunAdmin(ModelAdmin):
+class PurgeRunAdmin(RecordAdmin):
     """What each retention run purged (contacts here; plugins record theirs the same way)."""
 
     model = PurgeRun
     menu_label = _("Purge runs")
     menu_icon = "bin"
-    permission_helper_class = ReadOnlyPermissionHelper
     list_display = ("started_at", "what", "retention_days", "cutoff", "purged", "finished_at", "error")
     list_filter = ("what",)
 
