@@ -140,13 +140,11 @@ def masked_comment(response):
 
 
 class SearchThrottle(UserRateThrottle):
-    """Library searches per user (CALLBACKS_SEARCH_RATE, e.g. "30/min"); browsing is not counted.
+    """Library searches per person at the site's search rate (DRF scope ``search``,
+    NPSHUB_SEARCH_RATE, 30/min), one budget with comment search; browsing is not counted.
     Works on DRF requests and on plain Django requests (the library page)."""
 
-    scope = "callbacks_search"
-
-    def get_rate(self):
-        return settings.CALLBACKS_SEARCH_RATE
+    scope = "search"
 
     def allow_request(self, request, view):
         params = getattr(request, "query_params", None) or request.GET

@@ -178,7 +178,7 @@ class CallbackViewSet(viewsets.ReadOnlyModelViewSet):
 class CallLibraryView(generics.ListAPIView):
     """GET /api/v1/callbacks/library/: recorded calls whose record I may see (my scope, and
     training material company-wide), newest first; notes masked unless I wrote them (CX admins:
-    all). Searches (``q``) are throttled per user (CALLBACKS_SEARCH_RATE)."""
+    all). Searches (``q``) are throttled per person (the site's search rate, ``access.SearchThrottle``)."""
 
     serializer_class = CallRecordSerializer
     permission_classes = [role_required(*access.RECORD_ROLES)]

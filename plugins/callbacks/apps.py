@@ -50,7 +50,6 @@ class CallbacksConfig(AppConfig):
             "CALLBACKS_CENTRAL_DEPARTMENTS": ["cx"],  # their members see every department's queue
             "CALLBACKS_RECOVERY_MIN_SCORE": 7,
             "CALLBACKS_LISTEN_SESSION_MINUTES": 30,   # one audited listen per user and recording per session
-            "CALLBACKS_SEARCH_RATE": os.environ.get("CALLBACKS_SEARCH_RATE", "30/min"),  # library searches per user
             # Retention (README "Who sees what"): notes a year after the call, audit entries two years.
             "CALLBACKS_NOTES_RETENTION_DAYS": env_int("CALLBACKS_NOTES_RETENTION_DAYS", 365),
             "CALLBACKS_AUDIT_RETENTION_DAYS": env_int("CALLBACKS_AUDIT_RETENTION_DAYS", 730),

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from callbacks import metrics_provider, recordings, stats, tasks, workflow
+from callbacks.access import SearchThrottle
 from callbacks.models import AuditLog, Callback, TrainingCollection
 from npshub import metrics
 from tests import factories as f
@@ -154,7 +155,7 @@ def test_library_search_and_curation(done_call):
     assert client_for(h.person("caller")).post(f"/callbacks/{callback.pk}/curate/", {"exemplary": "1"}).status_code == 403
 
 
-def test_library_searches_only_masked_text_and_is_throttled(settings):
+def test_library_searches_only_masked_text_and_is_throttled(monkeypatch):
     """Guessing a masked phone or e-mail with ``q`` finds nothing: only notes_masked, the tags and
     the masked comment are searched. Searching is throttled per user (429), browsing is not."""
     callback, recording, author = h.done_call(notes=h.NOTES)
@@ -166,7 +167,7 @@ def test_library_searches_only_masked_text_and_is_throttled(settings):
     for guess in ("916", "111-22-33", "anna.o", "@example.net", "123-45-67"):
         assert hits(guess) == [], guess
         assert f'id="call-{callback.pk}"' not in client.get("/callbacks/library/", {"q": guess}).content.decode()
-    settings.CALLBACKS_SEARCH_RATE = "2/min"
+    monkeypatch.setattr(SearchThrottle, "THROTTLE_RATES", {"search": "2/min"})
     other = h.person("caller", team=callback.department.teams.first())
     page, api = client_for(other), f.api(other)
     assert page.get("/callbacks/library/", {"q": "mobile"}).status_code == 200
