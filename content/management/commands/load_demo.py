@@ -4,6 +4,7 @@ from django.db import transaction
 from content.company import DEMO_PASSWORD, ROLE_LOGINS, load_company
 from content.pages import ensure_wagtail_roots, load_pages
 from content.responses import load_responses
+from content.russian import translate_tree
 from content.topics import load_topics
 from npshub import plugins
 from npshub.feedback import rollups
@@ -31,7 +32,9 @@ class Command(BaseCommand):
         from content.digest import load_digest
 
         with transaction.atomic():
-            load_digest(self.stdout)
+            home = load_digest(self.stdout)
+            # The Russian tree: every demo page translated (plugins translate the pages they add).
+            self.stdout.write(f"russian translations: {translate_tree(home, 'ru')} new")
         rollups.ensure_built()  # demo data loaded before the rollups existed gets them now
         for plugin in plugins.get_plugins():
             if plugin.demo:

@@ -85,8 +85,8 @@ def digest_context(issue, language):
         ]
         return {
             "issue": issue,
-            "title": issue.display_title,
-            "intro": issue.display_intro,
+            "title": issue.title,
+            "intro": issue.intro,
             "issue_url": base_url() + issue.url,
             "hub_url": base_url() + "/",
             "month": issue.month_start,
@@ -104,7 +104,7 @@ def render_email(kind, source, language, links):
     if kind == Mailing.DIGEST:
         context = digest_context(source, language)
         with translation.override(language):
-            subject = source.subject or source.display_title
+            subject = source.subject or source.title
         template = "digest"
     else:
         context = weekly_context(source, language)
