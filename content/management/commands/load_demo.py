@@ -4,6 +4,7 @@ from django.db import transaction
 from content.company import DEMO_PASSWORD, ROLE_LOGINS, load_company
 from content.pages import ensure_wagtail_roots, load_pages
 from content.responses import load_responses
+from content.reference_labels import load_labels
 from content.russian import translate_tree
 from content.topics import load_topics
 from npshub import plugins
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             load_pages(self.stdout)
         load_topics(self.stdout)  # before the responses, which get tagged as they are stored
         load_responses(responses, self.stdout)
+        load_labels(self.stdout)  # after the responses, whose new values ingestion recorded
         from content.digest import load_digest
 
         with transaction.atomic():
