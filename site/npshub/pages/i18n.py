@@ -49,6 +49,13 @@ def in_reader_locale(pages):
     return result
 
 
+def in_language(page, language):
+    """The live translation of ``page`` in ``language`` (a mailing renders each language from its
+    own translation), else the page itself."""
+    translated = page.get_translations(inclusive=True).filter(locale__language_code=language).live().first()
+    return translated.specific if translated is not None else page
+
+
 def canonical(page):
     """The page in the default locale (what progress, events and mailings are keyed on)."""
     default = Locale.get_default()
