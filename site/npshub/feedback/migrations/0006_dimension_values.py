@@ -26,7 +26,7 @@ def existing_values(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0004_rollup_dimension_indexes'),
+        ('feedback', '0005_response_comment_masked'),
         ('wagtailcore', '0098_apitoken'),
     ]
 
