@@ -4,6 +4,7 @@ segments, every other segment keeps the English text until an editor translates 
 columns go."""
 
 from django.db import migrations
+import wagtail.fields
 
 MODELS = ("newspage", "lessonpage", "guidebookpage", "digestpage")
 
@@ -46,4 +47,15 @@ class Migration(migrations.Migration):
             migrations.RemoveField(model_name=model, name=field)
             for model in MODELS for field in ("title_ru", "intro_ru")
         ],
+        # Optional block texts default to "" (wagtail-localize cannot extract a missing value).
+        migrations.AlterField(
+            model_name='guidebookpage',
+            name='downloads',
+            field=wagtail.fields.StreamField([('download', 2)], blank=True, block_lookup={0: ('wagtail.documents.blocks.DocumentChooserBlock', (), {}), 1: ('wagtail.blocks.CharBlock', (), {'default': '', 'max_length': 200, 'required': False}), 2: ('wagtail.blocks.StructBlock', [[('document', 0), ('description', 1)]], {})}, verbose_name='downloads'),
+        ),
+        migrations.AlterField(
+            model_name='lessonpage',
+            name='quiz',
+            field=wagtail.fields.StreamField([('question', 5)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 300}), 1: ('wagtail.blocks.CharBlock', (), {'max_length': 200}), 2: ('wagtail.blocks.ListBlock', (1,), {'max_num': 6, 'min_num': 2}), 3: ('wagtail.blocks.IntegerBlock', (), {'help_text': 'Number of the right choice, from 1.', 'max_value': 6, 'min_value': 1}), 4: ('wagtail.blocks.TextBlock', (), {'default': '', 'help_text': 'Shown after answering.', 'required': False}), 5: ('wagtail.blocks.StructBlock', [[('question', 0), ('choices', 2), ('correct', 3), ('explanation', 4)]], {})}, verbose_name='quiz'),
+        ),
     ]
