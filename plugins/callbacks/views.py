@@ -23,6 +23,7 @@ from callbacks.library import library_queryset, present, training_material
 from callbacks.models import Callback, Outcome, Recording, TrainingCollection, TrainingPage
 from callbacks.queue import topics_of, visible
 from npshub.feedback.models import Topic
+from npshub.pages.i18n import in_reader_locale
 from npshub.people.models import Department, Team
 
 
@@ -62,7 +63,7 @@ def _choices(callbacks):
 
 
 def _training_pages():
-    return TrainingPage.objects.live().order_by("path")[:6]
+    return in_reader_locale(TrainingPage.objects.live().order_by("path"))[:6]
 
 
 @caller_page

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Locale
 
 from callbacks.access import audit, call_records, scoped
 from callbacks.models import AuditLog, CallAttempt, Callback, FollowUpAction, GuideAcknowledgement, Outcome, TrainingPage
@@ -48,7 +49,8 @@ class WorkflowError(Exception):
 # --- the caller guide ---------------------------------------------------------------------
 
 def caller_guide():
-    return TrainingPage.objects.live().filter(is_caller_guide=True).first()
+    guide = TrainingPage.objects.live().filter(is_caller_guide=True, locale=Locale.get_default()).first()
+    return guide.localized if guide else None  # in the reader's language where translated
 
 
 def has_acknowledged(user):
