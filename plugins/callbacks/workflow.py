@@ -49,8 +49,13 @@ class WorkflowError(Exception):
 # --- the caller guide ---------------------------------------------------------------------
 
 def caller_guide():
-    guide = TrainingPage.objects.live().filter(is_caller_guide=True, locale=Locale.get_default()).first()
-    return guide.localized if guide else None  # in the reader's language where translated
+    """The caller guide page, in the reader's language where translated; None without one."""
+    try:
+        default = Locale.get_default()
+    except Locale.DoesNotExist:  # no page tree (no locale) yet: no guide either
+        return None
+    guide = TrainingPage.objects.live().filter(is_caller_guide=True, locale=default).first()
+    return guide.localized if guide else None
 
 
 def has_acknowledged(user):

@@ -180,3 +180,30 @@ def test_training_collection_editor_offers_only_visible_exemplary_calls(world):
     assert form.status_code == 200
     choices = list(form.context["form"].fields["calls"].queryset.values_list("pk", flat=True))
     assert choices == [calls["T"][0].pk]
+
+
+def test_library_reads_in_a_constant_number_of_queries(org):
+    """No N+1: the library page and API cost the same number of queries for 3 calls and for 12."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    viewer = h.person("team_manager", team=org.ecommerce_team)
+    client, api = Client(), f.api(viewer)
+    client.force_login(viewer)
+
+    def cost():
+        counts = []
+        for read in (lambda: api.get("/api/v1/callbacks/library/"), lambda: client.get("/callbacks/library/")):
+            with CaptureQueriesContext(connection) as queries:
+                assert read().status_code == 200
+            counts.append(len(queries))
+        return counts
+
+    for _ in range(3):
+        h.done_call(team="webshop")
+    cost()  # the first request also loads the viewer's roles and profile, cached afterwards
+    few = cost()
+    for _ in range(9):
+        h.done_call(team="webshop")
+    assert cost() == few
+    assert len(api.get("/api/v1/callbacks/library/").json()["results"]) == 12
