@@ -50,11 +50,7 @@ class WorkflowError(Exception):
 
 def caller_guide():
     """The caller guide page, in the reader's language where translated; None without one."""
-    try:
-        default = Locale.get_default()
-    except Locale.DoesNotExist:  # no page tree (no locale) yet: no guide either
-        return None
-    guide = TrainingPage.objects.live().filter(is_caller_guide=True, locale=default).first()
+    guide = TrainingPage.objects.live().filter(is_caller_guide=True, locale=Locale.get_default()).first()
     return guide.localized if guide else None
 
 

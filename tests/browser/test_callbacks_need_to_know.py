@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 
 from callbacks import workflow
+from content.pages import ensure_wagtail_roots
 from tests import factories as f
 from tests.browser.helpers import sign_in
 from tests.plugins.callbacks import helpers as h
@@ -21,6 +22,7 @@ TRAINING_NOTES = "Training marker: apologised first, call back on +7 905 123-45-
 
 
 def world():
+    ensure_wagtail_roots()  # a transactional test may start from a flushed database
     org = f.org()
     retail_caller = h.person("caller", team=org.retail_team, acknowledged=True, language="en")
     author = h.person("caller", team=org.ecommerce_team, acknowledged=True)

@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from callbacks import queue, recordings, workflow
 from callbacks.demo import tone_wav
+from content.pages import ensure_wagtail_roots
 from tests import factories as f
 
 COMMENT = "The kettle leaks. Call me at +7 916 123-45-67."
@@ -16,6 +17,7 @@ def person(kind="caller", team=None, acknowledged=False, **fields):
     """Someone of ``kind`` (tests.factories.ROLE_SETS) in ``team`` (default: central CX)."""
     user = f.user(kind, team=team or f.org().cx_team, **fields)
     if acknowledged:
+        ensure_wagtail_roots()  # the caller guide is looked up in the default locale (flushed by transactional tests)
         workflow.acknowledge_guide(user)
     return user
 
