@@ -18,6 +18,7 @@ from callbacks import recordings, services
 from callbacks.models import Callback, Outcome
 from npshub.api.errors import Conflict
 from npshub.api.permissions import role_required
+from npshub.api.throttling import WebhookThrottle
 from npshub.feedback.api.ingest import CxAdminOrSourceToken, SourceTokenAuthentication
 from npshub.feedback.models import Response, Source
 from npshub.people import roles
@@ -303,6 +304,7 @@ class PbxRecordingWebhook(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_classes = [WebhookThrottle]
 
     @extend_schema(request={"application/octet-stream": bytes}, responses={201: inline_serializer(
         "PbxRecordingCreated", {"id": serializers.IntegerField()})})

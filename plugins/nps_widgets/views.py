@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
@@ -69,6 +70,11 @@ class LiveStreamView(View):
         },
     }}
 
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # It authenticates itself (session or token) and answers 401 JSON, like the DRF views.
+        return login_not_required(super().as_view(**initkwargs))
+
     async def get(self, request):
         user = await authenticated_user(request)
         if user is None:
@@ -78,6 +84,7 @@ class LiveStreamView(View):
         return await live_response(request)
 
 
+@login_not_required  # the screen's secret link is its credential
 async def screen_live(request, token):
     """The screen's own stream, authorised by its secret link instead of a session."""
     screen = await Screen.objects.filter(token=token).afirst()
@@ -286,6 +293,7 @@ def screen_context(screen):
     }
 
 
+@login_not_required  # the screen's secret link is its credential
 @never_cache
 def screen_view(request, token):
     screen = Screen.for_token(token)
