@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from callbacks import recordings, services
 from callbacks.models import Callback, Outcome, Recording, TrainingCollection, TrainingPage
 from npshub.people.models import Department, Team
+from npshub.redirects import safe_next_url
 
 
 def _forbidden(request, message):
@@ -95,9 +96,10 @@ def guide(request):
         else:
             services.acknowledge_guide(request.user)
             messages.success(request, _("Thank you: you can now claim callbacks."))
-            return redirect(request.POST.get("next") or reverse("callbacks:queue"))
+            return redirect(safe_next_url(request, "callbacks:queue"))
     return render(request, "callbacks/guide.html", {
-        "guide": page, "acknowledged": services.has_acknowledged(request.user), "next": request.GET.get("next", ""),
+        "guide": page, "acknowledged": services.has_acknowledged(request.user),
+        "next": safe_next_url(request, "callbacks:queue"),
     })
 
 
@@ -292,7 +294,7 @@ def curate(request, pk):
         collection.calls.add(callback)
         services.audit(request.user, "added_to_collection", callback, collection=collection.pk)
     messages.success(request, _("Library updated."))
-    return redirect(request.POST.get("next") or reverse("callbacks:library"))
+    return redirect(safe_next_url(request, "callbacks:library"))
 
 
 @login_required

@@ -139,11 +139,11 @@ class RedemptionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Redemption.objects.filter(user=self.request.user).select_related("item")
 
     def _decide(self, request, pk, approve):
-        redemption = get_object_or_404(Redemption.objects.select_related("user__profile__team"), pk=pk)
-        if not services.can_decide(request.user, redemption):
-            raise PermissionDenied("Only the employee's team manager or a CX admin may decide this.")
+        redemption = get_object_or_404(Redemption, pk=pk)
         try:
             redemption = services.decide(redemption.pk, request.user, approve)
+        except services.DecisionRefused as exc:
+            raise PermissionDenied(str(exc)) from None
         except services.StoreConflict as exc:
             raise Conflict(str(exc)) from None
         return Response(RedemptionSerializer(redemption).data)

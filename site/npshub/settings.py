@@ -351,7 +351,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},  # one INFO line per Wagtail index update is noise
-        "axes.apps": {"level": "WARNING"},  # its start-up banner; failures are logged as warnings
+        "axes": {"level": "WARNING"},  # sign-in failures and lockouts are warnings; INFO is every sign-in
     },
 }
 
