@@ -11,7 +11,7 @@ from axes.utils import reset
 from django.conf import settings
 from django.db.models import Count, Max, Sum
 from django.http import JsonResponse
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +50,8 @@ def lockout_response(request, *args):
     if request.headers.get("X-Requested-With") == "XMLHttpRequest" or not accepts_html:
         response = JsonResponse({"detail": message}, status=429)
     else:
-        response = TemplateResponse(request, "registration/locked_out.html", {"message": message}, status=429)
+        # Rendered now: the middleware hands it out after the view's response was rendered.
+        response = render(request, "registration/locked_out.html", {"message": message}, status=429)
     if minutes:
         response["Retry-After"] = str(minutes * 60)
     return response
@@ -71,10 +72,13 @@ def lockouts():
     username failed from, or how many usernames failed from an address)."""
     limit = settings.AXES_FAILURE_LIMIT
     rows = []
-    for kind, field, other in ((USERNAME, "username", "ip_address"), (ADDRESS, "ip_address", "username")):
-        grouped = (_recent_attempts().exclude(**{f"{field}__isnull": True}).exclude(**{field: ""})
-                   .values(field).annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"),
-                                           others=Count(other, distinct=True)))
+    attempts = _recent_attempts().order_by()
+    for kind, field, other, counted in (
+        (USERNAME, "username", "ip_address", attempts.filter(username__gt="")),
+        (ADDRESS, "ip_address", "username", attempts.filter(ip_address__isnull=False)),
+    ):
+        grouped = counted.values(field).annotate(
+            failures=Sum("failures_since_start"), last=Max("attempt_time"), others=Count(other, distinct=True))
         for row in grouped:
             rows.append({"kind": kind, "value": row[field], "failures": row["failures"],
                          "locked": row["failures"] >= limit, "last_attempt": row["last"], "others": row["others"]})
