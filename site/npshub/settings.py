@@ -316,12 +316,14 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Per signed-in user, per source ingest token, per address when anonymous; webhooks per source
     # and address (npshub.api.throttling). 429 {"detail"} with Retry-After. "off" disables one.
+    # Scoped rates besides (views name their scope): ``search``, comment search by ``q``, per user.
     "DEFAULT_THROTTLE_CLASSES": ["npshub.api.throttling.ApiThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": env_rate("THROTTLE_USER", "1200/min"),
         "source": env_rate("THROTTLE_SOURCE", "600/min"),
         "anon": env_rate("THROTTLE_ANON", "120/min"),
         "webhook": env_rate("THROTTLE_WEBHOOK", "600/min"),
+        "search": env_rate("NPSHUB_SEARCH_RATE", "30/min"),
     },
     "NUM_PROXIES": 0,  # the client address is REMOTE_ADDR (see AXES_CLIENT_IP_CALLABLE)
 }
