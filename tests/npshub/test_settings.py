@@ -62,6 +62,7 @@ PRODUCTION = {
     "NPSHUB_BASE_URL": "https://nps.example.com",
     # Unset: the defaults are what production gets (make test sets these for its own plain HTTP).
     "DJANGO_DEBUG": None, "HTTPS": None, "SECURE_SSL_REDIRECT": None, "SECURE_HSTS_SECONDS": None,
+    "DJANGO_ALLOW_ASYNC_UNSAFE": None,  # the browser tests' conftest sets it for Playwright; never in production
 }
 
 
