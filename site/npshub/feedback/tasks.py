@@ -46,3 +46,11 @@ def retag_topic(topic_id):
 def retag_all():
     """Retag every comment for every topic (e.g. after a stemmer upgrade)."""
     return {topic.slug: retag(topic) for topic in Topic.objects.all()}
+
+
+@shared_task(name="feedback.purge_contacts")
+def purge_contacts():
+    """Delete customer contacts past their retention (beat: daily); returns how many."""
+    from npshub.feedback.retention import purge_contacts as purge
+
+    return purge().purged
