@@ -5,7 +5,7 @@ import pytest
 from django.test import Client, RequestFactory
 
 from callbacks.models import Callback
-from callbacks.services import queue_responses
+from callbacks.queue import queue_responses
 from npshub.redirects import safe_next_url
 from rewards.models import Notification
 from tests import factories as f
@@ -58,7 +58,7 @@ def test_kudos_guide_and_curation_never_redirect_off_site(target):
     response = f.response(score=2, contact=True)
     queue_responses([response.pk])
     Callback.objects.filter(response=response).update(status=Callback.Status.DONE)
-    curate = browser(f.user("editor")).post(f"/callbacks/{response.callback.pk}/curate/", {"exemplary": "1", "next": target})
+    curate = browser(f.user("cx_admin")).post(f"/callbacks/{response.callback.pk}/curate/", {"exemplary": "1", "next": target})
     assert curate.status_code == 302 and curate["Location"] == "/callbacks/library/"
 
 
