@@ -37,10 +37,12 @@ worker: install
 beat: install
 	$(BIN)/celery -A npshub beat --loglevel=info
 
-# Every test, on the database named by DATABASE_URL (SQLite when unset), in a fresh temp folder.
+# Every test, on the database named by DATABASE_URL (SQLite when unset), in a fresh temp folder,
+# over plain HTTP (HTTPS=0), with a key as long as production demands (never use it there).
+TEST_SECRET_KEY := test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-never-in-production
 test: install
 	@tmp=$$(mktemp -d /tmp/npshub-test.XXXXXX); \
-	SECRET_KEY=test-only-secret DJANGO_DEBUG=0 STATIC_MANIFEST=0 WHITENOISE_USE_FINDERS=1 NPSHUB_VAR_DIR=$$tmp \
+	SECRET_KEY=$(TEST_SECRET_KEY) DJANGO_DEBUG=0 HTTPS=0 STATIC_MANIFEST=0 WHITENOISE_USE_FINDERS=1 NPSHUB_VAR_DIR=$$tmp \
 	$(BIN)/pytest $(PYTEST_ARGS); status=$$?; rm -rf $$tmp; exit $$status
 
 # Statistics benchmark on its own databases (bench/data/, npshub_bench): make bench BENCH_ARGS="--db postgres --rows 10000000"

@@ -24,6 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# Settings refuse a short key when DEBUG is off; benchmarks serve plain HTTP.
+BENCH_SECRET_KEY = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-not-for-production"
+
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -56,7 +60,7 @@ def main():
 
     var = Path(tempfile.mkdtemp(prefix="bench-digest-"))
     os.environ.update({
-        "NPSHUB_VAR_DIR": str(var), "DJANGO_DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 40,
+        "NPSHUB_VAR_DIR": str(var), "DJANGO_DEBUG": "0", "SECRET_KEY": BENCH_SECRET_KEY, "HTTPS": "0",
         "DJANGO_SETTINGS_MODULE": "npshub.settings", "LOG_LEVEL": "WARNING",
         "DIGEST_BATCH_SIZE": str(args.batch), "EMAIL_HOST": "127.0.0.1",
     })

@@ -24,6 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# Settings refuse a short key when DEBUG is off; benchmarks serve plain HTTP.
+BENCH_SECRET_KEY = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-not-for-production"
+
+
 ROOT = Path(__file__).resolve().parent.parent
 COMMENTS = [
     "Fast delivery and the staff in the store were really helpful.",
@@ -92,7 +96,7 @@ def child(args):
 
 
 def run_database(name, url, args, csv_path, changed_path):
-    env = dict(os.environ, DATABASE_URL=url, DJANGO_DEBUG="0", SECRET_KEY="bench-only-secret", NPSHUB_PLUGINS=os.environ.get("NPSHUB_PLUGINS", ""),
+    env = dict(os.environ, DATABASE_URL=url, DJANGO_DEBUG="0", SECRET_KEY=BENCH_SECRET_KEY, HTTPS="0", NPSHUB_PLUGINS=os.environ.get("NPSHUB_PLUGINS", ""),
                NPSHUB_VAR_DIR=tempfile.mkdtemp(prefix="bench-ingest-var-"), LOG_LEVEL="WARNING")
     command = [sys.executable, __file__, "--child", "--rows", str(args.rows), "--file", str(csv_path),
                "--changed", str(changed_path)]

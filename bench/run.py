@@ -29,6 +29,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+# Settings refuse a short key when DEBUG is off; benchmarks serve plain HTTP.
+BENCH_SECRET_KEY = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-not-for-production"
+
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 BIN = Path(sys.executable).parent
@@ -70,7 +74,7 @@ def database_url(args):
 
 def setup_django(url):
     os.environ.update(DATABASE_URL=url, NPSHUB_VAR_DIR=str(DATA / "var"), DJANGO_DEBUG="0",
-                      SECRET_KEY="bench-only-secret", DJANGO_SETTINGS_MODULE="npshub.settings")
+                      SECRET_KEY=BENCH_SECRET_KEY, HTTPS="0", DJANGO_SETTINGS_MODULE="npshub.settings")
     os.environ.pop("REDIS_URL", None)
     for path in ("site", "plugins", "."):
         sys.path.insert(0, str(ROOT / path))
@@ -372,7 +376,7 @@ def percentiles(samples):
 
 
 def start_server(url, port):
-    env = dict(os.environ, DATABASE_URL=url, DJANGO_DEBUG="0", SECRET_KEY="bench-only-secret",
+    env = dict(os.environ, DATABASE_URL=url, DJANGO_DEBUG="0", SECRET_KEY=BENCH_SECRET_KEY, HTTPS="0", THROTTLE_USER="off",
                NPSHUB_VAR_DIR=str(DATA / "var"), PYTHONPATH=os.pathsep.join(
                    [str(ROOT / "site"), str(ROOT / "plugins"), str(ROOT)]))
     env.pop("REDIS_URL", None)
@@ -454,7 +458,7 @@ def main():
             sys.exit(f"Refusing to empty {url}: the benchmark's PostgreSQL database name must contain 'bench'.")
         ensure_postgres_database(url)
     env = dict(os.environ, DATABASE_URL=url, NPSHUB_VAR_DIR=str(DATA / "var"), DJANGO_DEBUG="0",
-               SECRET_KEY="bench-only-secret")
+               SECRET_KEY=BENCH_SECRET_KEY, HTTPS="0")
     env.pop("REDIS_URL", None)
     log(f"migrating {args.db} bench database")
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)

@@ -55,6 +55,17 @@ def _wagtail_roots(request):
 
 
 @pytest.fixture(autouse=True)
+def _wagtail_roots(request):
+    """A transactional test (real servers, workers, browsers) starts from a database the previous
+    one flushed: give it Wagtail's locale and root page first, as every real site has them."""
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        from content.pages import ensure_wagtail_roots
+
+        ensure_wagtail_roots()
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery(request):
     """Tasks run inline, except in tests marked ``worker``, which get a real worker process."""
     eager = request.node.get_closest_marker("worker") is None

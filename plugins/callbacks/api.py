@@ -22,6 +22,7 @@ from callbacks.serializers import (
 from callbacks.stats import stats
 from npshub.api.errors import Conflict
 from npshub.api.permissions import role_required
+from npshub.api.throttling import WebhookThrottle
 from npshub.feedback import signing
 from npshub.feedback.api.ingest import CxAdminOrSourceToken, SourceTokenAuthentication
 from npshub.feedback.models import Response, Source
@@ -231,6 +232,7 @@ class PbxRecordingWebhook(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_classes = [WebhookThrottle]
 
     @extend_schema(
         request={"application/octet-stream": bytes},

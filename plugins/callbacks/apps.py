@@ -59,8 +59,11 @@ class CallbacksConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from callbacks import metrics_provider, signal_handlers, tasks  # noqa: F401
+        from npshub.api.schema import name_enum
 
         metrics_provider.register()
+        # Shared by the list and detail components, under a field name other APIs use for other choices.
+        name_enum("CallbackStatusEnum", "callbacks.models.Callback.Status")
         post_migrate.connect(grant_permissions, sender=self, dispatch_uid="callbacks.grant_permissions")
 
 

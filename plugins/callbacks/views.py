@@ -25,6 +25,7 @@ from callbacks.queue import topics_of, visible
 from npshub.feedback.models import Topic
 from npshub.pages.i18n import in_reader_locale
 from npshub.people.models import Department, Team
+from npshub.redirects import safe_next_url
 
 
 def _forbidden(request, message, status=403, heading=None):
@@ -89,9 +90,10 @@ def guide(request):
         else:
             workflow.acknowledge_guide(request.user)
             messages.success(request, _("Thank you: you can now claim callbacks."))
-            return redirect(request.POST.get("next") or reverse("callbacks:queue"))
+            return redirect(safe_next_url(request, "callbacks:queue"))
     return render(request, "callbacks/guide.html", {
-        "guide": page, "acknowledged": workflow.has_acknowledged(request.user), "next": request.GET.get("next", ""),
+        "guide": page, "acknowledged": workflow.has_acknowledged(request.user),
+        "next": safe_next_url(request, "callbacks:queue"),
     })
 
 
@@ -276,7 +278,7 @@ def curate(request, pk):
     if collection is not None:
         workflow.add_to_collection(request.user, callback, collection)
     messages.success(request, _("Library updated."))
-    return redirect(request.POST.get("next") or reverse("callbacks:library"))
+    return redirect(safe_next_url(request, "callbacks:library"))
 
 
 @login_required

@@ -222,15 +222,18 @@ def replayable_id(last_event_id):
     return int(last_event_id)
 
 
-async def poll_once(last_event_id, retry_ms=15000):
+async def poll_once(last_event_id, retry_ms=15000, select=None):
     """The whole body of a polling answer (WSGI): events after ``last_event_id`` (table transport),
-    then the latest id, so the reconnect asks only for what is newer."""
+    then the latest id, so the reconnect asks only for what is newer. ``select(message)`` may
+    drop (None) or reduce each event, for a stream that may not see everything (a screen)."""
     latest = await sync_to_async(latest_published_id)()
     body = f"retry: {retry_ms}\n\n"
     after = replayable_id(last_event_id)
     if after is not None:
         for message in await sync_to_async(events_after)(after, 100, latest):
-            body += format_event(message)
+            message = select(message) if select else message
+            if message is not None:
+                body += format_event(message)
     return body + f"id: {latest}\n: polling\n\n"
 
 

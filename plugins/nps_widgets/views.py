@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
@@ -14,7 +15,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from nps_widgets import blocks as widget_blocks
-from nps_widgets import data, live
+from nps_widgets import data, live, screen_stream
 from nps_widgets.models import Screen
 
 # --- Live stream ------------------------------------------------------------------------------
@@ -69,6 +70,11 @@ class LiveStreamView(View):
         },
     }}
 
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # It authenticates itself (session or token) and answers 401 JSON, like the DRF views.
+        return login_not_required(super().as_view(**initkwargs))
+
     async def get(self, request):
         user = await authenticated_user(request)
         if user is None:
@@ -78,12 +84,20 @@ class LiveStreamView(View):
         return await live_response(request)
 
 
+@login_not_required  # the screen's secret link is its credential
 async def screen_live(request, token):
-    """The screen's own stream, authorised by its secret link instead of a session."""
+    """The screen's own stream, authorised by its secret link instead of a session: only updates
+    within its filters, and it ends soon after the link is revoked or expires (screen_stream)."""
     screen = await Screen.objects.filter(token=token).afirst()
     if screen is None or not screen.is_valid:
         raise Http404
-    return await live_response(request)
+    last_event_id = request.headers.get("Last-Event-ID")
+    if not isinstance(request, ASGIRequest):
+        filters = screen_stream.screen_filters(screen)
+        return sse_response([await live.poll_once(last_event_id, select=lambda m: screen_stream.allowed(m, filters))])
+    queue = await live.hub.subscribe()
+    replay = await live.replay_after(last_event_id)
+    return sse_response(screen_stream.stream(screen, queue, replay))
 
 
 async def live_response(request):
@@ -286,6 +300,7 @@ def screen_context(screen):
     }
 
 
+@login_not_required  # the screen's secret link is its credential
 @never_cache
 def screen_view(request, token):
     screen = Screen.for_token(token)

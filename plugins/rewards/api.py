@@ -131,17 +131,19 @@ class RedemptionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = RedemptionSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Redemption.objects.none()
         if self.request.query_params.get("pending"):
             pending = Redemption.objects.filter(status=Redemption.PENDING).select_related("item", "user__profile__team")
             return [r for r in pending if services.can_decide(self.request.user, r)]
         return Redemption.objects.filter(user=self.request.user).select_related("item")
 
     def _decide(self, request, pk, approve):
-        redemption = get_object_or_404(Redemption.objects.select_related("user__profile__team"), pk=pk)
-        if not services.can_decide(request.user, redemption):
-            raise PermissionDenied("Only the employee's team manager or a CX admin may decide this.")
+        redemption = get_object_or_404(Redemption, pk=pk)
         try:
             redemption = services.decide(redemption.pk, request.user, approve)
+        except services.DecisionRefused as exc:
+            raise PermissionDenied(str(exc)) from None
         except services.StoreConflict as exc:
             raise Conflict(str(exc)) from None
         return Response(RedemptionSerializer(redemption).data)
@@ -164,6 +166,8 @@ class KudosViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
     serializer_class = KudosSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Kudos.objects.none()
         user_id = self.request.query_params.get("user") or self.request.user.pk
         if not str(user_id).isdigit():
             raise ValidationError({"user": "Must be a user id."})

@@ -59,14 +59,21 @@ def post(user, amount, reason, *, kind=LedgerEntry.GRANT, event_type="", event_i
     )
 
 
+def _four_eyes(user, approved_by):
+    if approved_by is not None and approved_by.pk == user.pk:
+        raise ValueError("Nobody approves a change of their own points: another person has to.")
+
+
 def credit(user, amount, reason, approved_by=None):
     """A manual credit (negative: debit), as ``grant_points`` writes it."""
+    _four_eyes(user, approved_by)
     return post(user, amount, reason, kind=LedgerEntry.GRANT, approved_by=approved_by)
 
 
 @transaction.atomic
 def reverse(entry, approved_by, reason=""):
     """Cancel an entry with an opposite one; an entry is reversed at most once."""
+    _four_eyes(entry.user, approved_by)
     if entry.kind == LedgerEntry.REVERSAL:
         raise ValueError("A reversal is not itself reversed: post a new entry instead.")
     if LedgerEntry.objects.filter(reverses=entry).exists():

@@ -54,19 +54,37 @@ def redeem(user, item_id):
     return redemption
 
 
-def can_decide(manager, redemption):
+class DecisionRefused(Exception):
+    """This person may not decide this redemption (the page, API and admin answer 403)."""
+
+
+def decision_refusal(manager, redemption):
+    """Why ``manager`` may not approve or reject ``redemption``, or None. Four eyes: nobody
+    decides on their own request, CX admins included; otherwise the requester's team manager
+    or a CX admin decides."""
+    if manager.pk == redemption.user_id:
+        return _("Nobody decides on their own request: another manager or CX admin has to.")
     if roles.has_role(manager, roles.CX_ADMIN):
-        return True
-    if not roles.has_role(manager, roles.TEAM_MANAGER) or manager.pk == redemption.user_id:
-        return False
+        return None
     team = getattr(getattr(redemption.user, "profile", None), "team", None)
-    return team is not None and team.manager_id == manager.pk
+    if roles.has_role(manager, roles.TEAM_MANAGER) and team is not None and team.manager_id == manager.pk:
+        return None
+    return _("Only the employee's team manager or a CX admin may decide this.")
+
+
+def can_decide(manager, redemption):
+    return decision_refusal(manager, redemption) is None
 
 
 def decide(redemption_id, manager, approve):
-    """Approve or reject a pending redemption; a rejection refunds the points and the stock."""
+    """Approve or reject a pending redemption; a rejection refunds the points and the stock.
+    Raises DecisionRefused when ``manager`` may not decide it (decision_refusal)."""
     with transaction.atomic():
-        redemption = Redemption.objects.select_for_update().select_related("item", "user").get(pk=redemption_id)
+        redemption = (Redemption.objects.select_for_update(of=("self",))
+                      .select_related("item", "user__profile__team").get(pk=redemption_id))
+        refusal = decision_refusal(manager, redemption)
+        if refusal:
+            raise DecisionRefused(refusal)
         if redemption.status != Redemption.PENDING:
             raise StoreConflict(_("This redemption was already decided."))
         redemption.decided_by, redemption.decided_at = manager, timezone.now()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("rewards/leaderboards/", views.leaderboards, name="leaderboards"),
     path("rewards/preferences/", views.preferences, name="preferences"),
     path("me/", views.me, name="me"),
+    path("me/notifications/read/", views.notifications_read, name="notifications_read"),
     path("people/", views.people_search, name="people"),
     path("people/<int:user_id>/", views.person, name="person"),
     path("people/<int:user_id>/kudos/", views.give_kudos, name="give_kudos"),

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +19,7 @@ from npshub.feedback import stats
 from npshub.feedback.filters import StatsFilter
 from npshub.people import roles
 from npshub.people.models import Department, Team
+from npshub.redirects import safe_next_url
 from rewards import challenges, ledger, services
 from rewards.models import BadgeAward, Kudos, LedgerEntry, Notification, Preference, Redemption, RewardItem
 
@@ -93,12 +93,18 @@ def person(request, user_id):
         "kudos_count": Kudos.objects.filter(receiver=person).count(),
         "entries": LedgerEntry.objects.filter(user=person)[:15] if sees_private else [],
         "notifications": Notification.objects.filter(user=person)[:10] if is_self else [],
+        "unread": Notification.objects.filter(user=person, read_at__isnull=True).count() if is_self else 0,
         "hidden": Preference.objects.filter(user=person, hide_from_leaderboards=True).exists(),
         "kudos_limit": settings.REWARDS_KUDOS_PER_DAY,
     }
-    if is_self:
-        Notification.objects.filter(user=person, read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "rewards/person.html", context)
+
+
+@require_POST
+def notifications_read(request):
+    """Mark the signed-in employee's notifications read (a POST: looking at a page changes nothing)."""
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect(safe_next_url(request, "rewards:me"))
 
 
 @require_POST
@@ -110,7 +116,7 @@ def give_kudos(request, user_id):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Kudos sent to %(name)s.") % {"name": services.display_name(receiver)})
-    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else reverse("rewards:person", args=[receiver.pk]))
+    return redirect(safe_next_url(request, "rewards:person", user_id=receiver.pk))
 
 
 @require_POST
@@ -154,18 +160,20 @@ def approvals(request):
     if not roles.has_any_role(request.user, [roles.TEAM_MANAGER, roles.CX_ADMIN]):
         raise PermissionDenied
     pending = Redemption.objects.filter(status=Redemption.PENDING).select_related("item", "user__profile__team")
-    pending = [r for r in pending if services.can_decide(request.user, r)]
-    return render(request, "rewards/approvals.html", {"pending": pending})
+    return render(request, "rewards/approvals.html", {
+        "pending": [r for r in pending if services.can_decide(request.user, r)],
+        "own_pending": [r for r in pending if r.user_id == request.user.pk],
+    })
 
 
 @require_POST
 def decide(request, redemption_id):
-    redemption = get_object_or_404(Redemption.objects.select_related("user__profile__team"), pk=redemption_id)
-    if not services.can_decide(request.user, redemption):
-        raise PermissionDenied
+    redemption = get_object_or_404(Redemption, pk=redemption_id)
     approve = request.POST.get("decision") == "approve"
     try:
         services.decide(redemption.pk, request.user, approve)
+    except services.DecisionRefused as exc:
+        raise PermissionDenied(str(exc)) from None
     except services.StoreConflict as exc:
         messages.error(request, str(exc))
     else:

@@ -14,7 +14,7 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
 from npshub.people import roles
-from rewards import ledger
+from rewards import ledger, services
 from rewards.models import BalanceDrift, Badge, Challenge, Kudos, LedgerEntry, Redemption, RewardItem, Rule
 
 
@@ -77,7 +77,8 @@ class ReadOnlyPermissionHelper(PermissionHelper):
 class LedgerButtonHelper(ButtonHelper):
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
         buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
-        if roles.has_role(self.request.user, roles.CX_ADMIN) and obj.kind != LedgerEntry.REVERSAL:
+        if (roles.has_role(self.request.user, roles.CX_ADMIN) and obj.kind != LedgerEntry.REVERSAL
+                and obj.user_id != self.request.user.pk):
             buttons.append({
                 "url": reverse("rewards_reverse_entry", args=[obj.pk]), "label": _("Reverse"),
                 "classname": "button button-secondary button-small", "title": _("Write a reversing entry"),
@@ -99,6 +100,19 @@ class LedgerEntryAdmin(ModelAdmin):
     button_helper_class = LedgerButtonHelper
 
 
+class RedemptionButtonHelper(ButtonHelper):
+    """Approve or reject from the admin, for whoever may decide (never on their own request)."""
+
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
+        if obj.status == Redemption.PENDING and services.can_decide(self.request.user, obj):
+            buttons.append({
+                "url": reverse("rewards_decide_redemption", args=[obj.pk]), "label": _("Decide"),
+                "classname": "button button-small", "title": _("Approve or reject this redemption"),
+            })
+        return buttons
+
+
 class RedemptionAdmin(ModelAdmin):
     model = Redemption
     menu_label = _("Redemptions")
@@ -108,9 +122,10 @@ class RedemptionAdmin(ModelAdmin):
     search_fields = ("user__username", "user__last_name", "item__name")
     list_export = ("id", "created_at", "user", "user__email", "user__profile__team", "item", "price", "status", "decided_by", "decided_at")
     export_filename = "redemptions"
-    list_select_related = ("user", "item", "decided_by")
+    list_select_related = ("user__profile__team", "item", "decided_by")
     inspect_view_enabled = True
     permission_helper_class = ReadOnlyPermissionHelper
+    button_helper_class = RedemptionButtonHelper
 
 
 class DriftAdmin(ModelAdmin):
@@ -146,6 +161,8 @@ def reverse_entry_view(request, entry_id):
         raise PermissionDenied
     entry = get_object_or_404(LedgerEntry.objects.select_related("user"), pk=entry_id)
     index_url = reverse("rewards_ledgerentry_modeladmin_index")
+    if entry.user_id == request.user.pk:  # four eyes: a reversal of one's own entry is someone else's call
+        raise PermissionDenied(_("Nobody reverses their own ledger entries: another CX admin has to."))
     if request.method == "POST":
         try:
             ledger.reverse(entry, request.user, request.POST.get("reason", "").strip())
@@ -157,6 +174,29 @@ def reverse_entry_view(request, entry_id):
     return TemplateResponse(request, "rewards/admin/reverse_entry.html", {"entry": entry, "index_url": index_url})
 
 
+def decide_redemption_view(request, redemption_id):
+    """Approve or reject a pending redemption: its requester's team manager or a CX admin, never
+    the requester (services.decision_refusal)."""
+    redemption = get_object_or_404(Redemption.objects.select_related("item", "user__profile__team"), pk=redemption_id)
+    refusal = services.decision_refusal(request.user, redemption)
+    if refusal:
+        raise PermissionDenied(refusal)
+    index_url = reverse("rewards_redemption_modeladmin_index")
+    if request.method == "POST":
+        approve = request.POST.get("decision") == "approve"
+        try:
+            services.decide(redemption.pk, request.user, approve)
+        except services.StoreConflict as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Approved.") if approve else _("Rejected; the points were refunded."))
+        return redirect(index_url)
+    return TemplateResponse(request, "rewards/admin/decide_redemption.html", {"redemption": redemption, "index_url": index_url})
+
+
 @hooks.register("register_admin_urls")
 def register_reverse_url():
-    return [path("rewards/ledger/<int:entry_id>/reverse/", reverse_entry_view, name="rewards_reverse_entry")]
+    return [
+        path("rewards/ledger/<int:entry_id>/reverse/", reverse_entry_view, name="rewards_reverse_entry"),
+        path("rewards/redemptions/<int:redemption_id>/decide/", decide_redemption_view, name="rewards_decide_redemption"),
+    ]

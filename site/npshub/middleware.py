@@ -1,16 +1,5 @@
 from django.conf import settings
-from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.utils import translation
-
-
-class EmployeeLoginRequiredMiddleware(LoginRequiredMiddleware):
-    """The hub is for employees: every page needs a login, except paths that authenticate
-    by themselves (settings.LOGIN_EXEMPT_PREFIXES) and views marked ``login_not_required``."""
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.path.startswith(tuple(settings.LOGIN_EXEMPT_PREFIXES)):
-            return None
-        return super().process_view(request, view_func, view_args, view_kwargs)
 
 
 class UserLanguageMiddleware:

@@ -5,13 +5,14 @@ installed. Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from npshub import plugins
-from npshub.env import env_bool, env_int, env_list, env_str
+from npshub.env import env_bool, env_int, env_list, env_proxy_ssl_header, env_rate, env_secret_key, env_str
 
 SITE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = SITE_DIR.parent
@@ -19,13 +20,7 @@ VAR_DIR = Path(env_str("NPSHUB_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "The environment variable SECRET_KEY must be set when DJANGO_DEBUG is off."
-        )
-    SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 (DEBUG only)
+SECRET_KEY = env_secret_key("SECRET_KEY", debug=DEBUG)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -66,6 +61,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -83,11 +79,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "npshub.middleware.EmployeeLoginRequiredMiddleware",
+    # Every view needs a signed-in user unless it is marked @login_not_required (README, "What is
+    # public"); DRF views authenticate themselves and answer 401 JSON.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "npshub.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a sign-in lockout (django-axes) into the "too many attempts" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "npshub.urls"
@@ -196,24 +196,52 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
-# Paths that handle authentication themselves (the API answers 401 in JSON, the admin has
-# its own login, meeting-room screens use their secret link).
-LOGIN_EXEMPT_PREFIXES = ["/api/", "/admin/", "/static/", "/media/", "/accounts/", "/screens/", "/t/"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out user or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
-# --- HTTPS (on in production unless explicitly relaxed) -----------------------------------
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and SECURE_SSL_REDIRECT)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
-if env_bool("USE_X_FORWARDED_PROTO", False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# --- Sign-in lockout (django-axes), on both sign-in pages ---------------------------------
+# AXES_FAILURE_LIMIT failed sign-ins for one username, or from one address, lock that username
+# or address out for AXES_COOLOFF_MINUTES (0: until a CX admin unlocks it in Admin → Sign-in
+# lockouts). A successful sign-in clears the user's failures.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES) if AXES_COOLOFF_MINUTES > 0 else None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "npshub.people.signin.lockout_response"
+AXES_ENABLE_ADMIN = False  # Django's admin is not mounted; CX admins use the Wagtail admin view
+AXES_DISABLE_ACCESS_LOG = True  # no record of successful sign-ins: only failures are kept
+# The client address is REMOTE_ADDR: behind a proxy on another host, let uvicorn take it from
+# X-Forwarded-For (FORWARDED_ALLOW_IPS=<proxy address>), never from a header anyone can send.
+AXES_CLIENT_IP_CALLABLE = "npshub.people.signin.client_address"
+
+# --- HTTPS ----------------------------------------------------------------------------------
+# HTTPS declares that browsers reach the site over HTTPS (directly or through a TLS-terminating
+# proxy). It is on whenever DJANGO_DEBUG is off (HTTPS=0 for a plain-HTTP set-up: the tests, a
+# trial on a laptop) and it alone decides the cookies' Secure flag, HSTS and the redirect.
+HTTPS = env_bool("HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# "X-Forwarded-Proto: https" (or USE_X_FORWARDED_PROTO=1): the header a TLS-terminating proxy sets.
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER", legacy_flag="USE_X_FORWARDED_PROTO")
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"  # views meant for a same-origin frame say so (Wagtail's preview, the digest desk)
+# An internal host is not submitted to the browsers' HSTS preload list; SECURE_HSTS_PRELOAD=1 if it is.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -241,9 +269,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
-# Media through Django: for `make run` and small installs; production puts media behind the web
-# server or object storage (README, production checklist).
-SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Uploaded media is served only to signed-in employees, by npshub.views.media (never SVG inline);
+# documents only by Wagtail's serve view, as attachments with nosniff and a CSP.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -290,14 +319,26 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "npshub.api.errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    # Scoped rates (views name their scope). ``search``: comment search by ``q``, per user.
-    "DEFAULT_THROTTLE_RATES": {"search": env_str("NPSHUB_SEARCH_RATE", "30/min")},
+    # Per signed-in user, per source ingest token, per address when anonymous; webhooks per source
+    # and address (npshub.api.throttling). 429 {"detail"} with Retry-After. "off" disables one.
+    # Scoped rates besides (views name their scope): ``search``, comment search by ``q``, per user.
+    "DEFAULT_THROTTLE_CLASSES": ["npshub.api.throttling.ApiThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_rate("THROTTLE_USER", "1200/min"),
+        "source": env_rate("THROTTLE_SOURCE", "600/min"),
+        "anon": env_rate("THROTTLE_ANON", "120/min"),
+        "webhook": env_rate("THROTTLE_WEBHOOK", "600/min"),
+        "search": env_rate("NPSHUB_SEARCH_RATE", "30/min"),
+    },
+    "NUM_PROXIES": 0,  # the client address is REMOTE_ADDR (see AXES_CLIENT_IP_CALLABLE)
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "NPS Hub API",
     "DESCRIPTION": "Live NPS, customer comments, callbacks and rewards. Version 1.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["npshub.api.permissions.IsEmployee"],  # the schema and docs need a sign-in
+    "ENUM_NAME_OVERRIDES": {},  # apps add names from ready(): npshub.api.schema.name_enum
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -317,6 +358,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},  # one INFO line per Wagtail index update is noise
+        "axes": {"level": "WARNING"},  # sign-in failures and lockouts are warnings; INFO is every sign-in
     },
 }
 

@@ -18,3 +18,32 @@ def server_error(request):
     from django.views.defaults import server_error as html_server_error
 
     return html_server_error(request)
+
+
+# Served inline: raster images only. Anything else (SVG above all: it can carry script) is a
+# download, never rendered in our origin.
+INLINE_MEDIA_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"}
+MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+
+
+def media(request, path):
+    """Uploaded media (Wagtail images and renditions, badge and store pictures) for signed-in
+    employees only (LoginRequiredMiddleware). Documents are not served here: Wagtail's documents
+    view serves them, as attachments (WAGTAILDOCS_SERVE_METHOD)."""
+    from django.conf import settings
+    from django.http import Http404
+    from django.utils.cache import patch_cache_control
+    from django.utils.http import content_disposition_header
+    from django.views.static import serve
+
+    if path.startswith("documents/"):
+        raise Http404("Documents are served by /documents/<id>/<filename>.")
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+    if content_type not in INLINE_MEDIA_TYPES:
+        response["Content-Type"] = "application/octet-stream"
+        response["Content-Disposition"] = content_disposition_header(True, path.rsplit("/", 1)[-1])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = MEDIA_CSP
+    patch_cache_control(response, private=True)
+    return response

@@ -56,7 +56,8 @@ def test_role_restricted_endpoint_is_403_for_plain_employee(client, employee):
     assert response.status_code == 403 and "caller" in response.json()["detail"]
 
 
-def test_schema_and_docs(client):
+def test_schema_and_docs(client, employee):
+    client.force_login(employee)  # both need a sign-in (tests/npshub/security/test_public_views.py)
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
     text = schema.content.decode()

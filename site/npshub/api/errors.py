@@ -1,6 +1,7 @@
 """One error format for the whole API: ``{"detail": "..."}`` plus, for invalid input, the
 field errors under ``errors``. Never an HTML page, never a 500 for bad input."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from rest_framework import exceptions, status
@@ -42,6 +43,7 @@ def json_error(status_code, detail):
     return JsonResponse({"detail": detail}, status=status_code)
 
 
+@login_not_required  # an API client gets a JSON 404, never the sign-in page
 def not_found(request, exception=None):
     return json_error(status.HTTP_404_NOT_FOUND, f"No API route matches {request.path}.")
 

@@ -13,3 +13,15 @@ def plain_views(result, generator, request, public, **kwargs):
         if item:
             result.setdefault("paths", {}).setdefault(f"/api/v1/{route}", item)
     return result
+
+
+def name_enum(name, choices):
+    """Name a choice set in the OpenAPI schema (drf-spectacular's ENUM_NAME_OVERRIDES), for a set
+    that several components share under a field name other sets use too (``status``). Apps call
+    it from ``ready()``; ``choices`` is a TextChoices class, a list, or its dotted path."""
+    from django.conf import settings
+
+    names = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
+    if names.get(name, choices) != choices:
+        raise ValueError(f"The schema enum name {name!r} is already given to other choices.")
+    names[name] = choices

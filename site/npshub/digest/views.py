@@ -4,6 +4,7 @@ click redirects, and unsubscribe / email preferences (with RFC 8058 one-click un
 import base64
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import F
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -31,6 +32,7 @@ def _record_open(pk, now):
     return SendLog.objects.filter(pk=pk).update(open_count=F("open_count") + 1)
 
 
+@login_not_required  # e-mail links: the signed token is the credential
 @never_cache
 def pixel(request, token):
     pk = _log(token)
@@ -39,6 +41,7 @@ def pixel(request, token):
     return HttpResponse(PIXEL, content_type="image/gif")
 
 
+@login_not_required  # e-mail links: the signed token is the credential
 @never_cache
 def click(request, token, index):
     pk = _log(token)
@@ -63,6 +66,7 @@ def _user(token):
     return user
 
 
+@login_not_required  # e-mail links: the signed token is the credential
 @never_cache
 @require_http_methods(["GET", "POST"])
 def preferences(request, token):
@@ -78,6 +82,7 @@ def preferences(request, token):
     return render(request, "digest/preferences.html", {"choices": choices, "saved": saved, "person": user})
 
 
+@login_not_required  # e-mail links: the signed token is the credential
 @never_cache
 @csrf_exempt  # RFC 8058: mail providers POST "List-Unsubscribe=One-Click" without a session
 @require_http_methods(["GET", "POST"])

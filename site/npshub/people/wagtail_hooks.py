@@ -1,6 +1,12 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
+from npshub.people import admin_views
 from npshub.people.models import Department, Region, Store, Team
+from npshub.people.roles import CX_ADMIN, has_role
 
 
 class DepartmentAdmin(ModelAdmin):
@@ -40,3 +46,21 @@ class OrganisationGroup(ModelAdminGroup):
     menu_icon = "group"
     menu_order = 300
     items = (DepartmentAdmin, TeamAdmin, StoreAdmin, RegionAdmin)
+
+
+@hooks.register("register_admin_urls")
+def signin_admin_urls():
+    return [
+        path("sign-in-lockouts/", admin_views.lockouts, name="people_lockouts"),
+        path("sign-in-lockouts/unlock/", admin_views.unlock, name="people_lockouts_unlock"),
+    ]
+
+
+class CxAdminMenuItem(MenuItem):
+    def is_shown(self, request):
+        return has_role(request.user, CX_ADMIN)
+
+
+@hooks.register("register_settings_menu_item")
+def lockouts_menu_item():
+    return CxAdminMenuItem(_("Sign-in lockouts"), reverse("people_lockouts"), icon_name="lock", order=900)

@@ -77,25 +77,25 @@ def test_corrections_are_reversing_entries(employee, cxadmin):
 def test_reverse_entry_command(employee, cxadmin):
     entry = ledger.credit(employee, 40, "Wrong bonus")
     out = io.StringIO()
-    call_command("reverse_entry", entry.pk, approved_by="sofia", reason="Mistake", stdout=out)
+    call_command("reverse_entry", entry.pk, approved_by=cxadmin.username, reason="Mistake", stdout=out)
     assert "balance 0" in out.getvalue()
     with pytest.raises(CommandError, match="already reversed"):
-        call_command("reverse_entry", entry.pk, approved_by="sofia", stdout=out)
+        call_command("reverse_entry", entry.pk, approved_by=cxadmin.username, stdout=out)
 
 
 def test_grant_points_command_credits_debits_and_refuses_overdraft(employee, cxadmin):
     out = io.StringIO()
-    call_command("grant_points", "emma", "100", reason="Store opening", approved_by="sofia", stdout=out)
-    call_command("grant_points", "emma", "-30", reason="Correction", stdout=out)
+    call_command("grant_points", employee.username, "100", reason="Store opening", approved_by=cxadmin.username, stdout=out)
+    call_command("grant_points", employee.username, "-30", reason="Correction", stdout=out)
     assert "balance 70" in out.getvalue()
     assert ledger.balance(employee) == 70
     entry = LedgerEntry.objects.filter(user=employee, amount=100).get()
     assert entry.kind == LedgerEntry.GRANT and entry.approved_by == cxadmin
     with pytest.raises(CommandError, match="below zero"):
-        call_command("grant_points", "emma", "-71", reason="Too much", stdout=out)
+        call_command("grant_points", employee.username, "-71", reason="Too much", stdout=out)
     with pytest.raises(CommandError, match="No user"):
         call_command("grant_points", "nobody", "5", reason="x", stdout=out)
-    call_command("grant_points", "emma", "5", reason="x", dry_run=True, stdout=out)
+    call_command("grant_points", employee.username, "5", reason="x", dry_run=True, stdout=out)
     assert ledger.balance(employee) == 70
 
 

@@ -10,6 +10,7 @@ from npshub import events
 from rewards import badges, ledger
 from rewards.models import Activity, Badge, BadgeAward, LedgerEntry, Notification, Rule
 from rewards.tasks import award_ambassadors, process_event
+from tests import factories as f
 
 
 class FakeCallback:  # the event's object; rewards reads only the kwargs it needs
@@ -154,8 +155,8 @@ def test_kudos_received_rule(caller, employee):
 
 
 @pytest.mark.worker
-def test_a_real_worker_processes_a_duplicated_event_once(celery_worker_process, make_user):
-    user = make_user("worker-caller")
+def test_a_real_worker_processes_a_duplicated_event_once(celery_worker_process):
+    user = f.user("employee")
     Rule.objects.create(name="Callback", event_type="callback_completed", amount=10)
     _publish(user, "callback:99:done", "reached")  # transactional test: on_commit runs at once
     _publish(user, "callback:99:done", "reached")

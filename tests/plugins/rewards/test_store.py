@@ -4,45 +4,44 @@ concurrent redemptions that never take a stock or a balance below zero."""
 import threading
 
 import pytest
-from django.db import connection, connections
-from django.test.utils import CaptureQueriesContext
+from django.db import connections
 
-from npshub.people import roles
 from rewards import ledger
 from rewards.models import LedgerEntry, Redemption, RewardItem
+from tests import factories as f
 
 
-def test_anonymous_gets_401_everywhere(api, item):
-    client = api()
+def test_anonymous_gets_401_everywhere(item):
+    client = f.api()
     assert client.get("/api/v1/rewards/me/").status_code == 401
     assert client.get("/api/v1/rewards/items/").status_code == 401
     assert client.post(f"/api/v1/rewards/items/{item.pk}/redeem/").status_code == 401
 
 
-def test_me_shows_balance_and_badges(api, caller, callback_rule, first_callback_badge):
+def test_me_shows_balance_and_badges(caller, callback_rule, first_callback_badge):
     from rewards.tasks import process_event
 
     process_event("callback_completed", "c1", caller.pk, "reached")
-    data = api(caller).get("/api/v1/rewards/me/").json()
+    data = f.api(caller).get("/api/v1/rewards/me/").json()
     assert data["balance"] == 10
     assert [(b["slug"], b["name"]) for b in data["badges"]] == [("first-callback", "First callback")]
     assert data["badges"][0]["awarded_at"]
 
 
-def test_items_list_and_only_cx_admins_create(api, employee, cxadmin, item):
-    rows = api(employee).get("/api/v1/rewards/items/").json()
+def test_items_list_and_only_cx_admins_create(employee, cxadmin, item):
+    rows = f.api(employee).get("/api/v1/rewards/items/").json()
     assert rows[0]["id"] == item.pk and {"name", "price", "stock", "per_person_limit"} <= set(rows[0])
     body = {"name": "Hoodie", "price": 400, "stock": 5, "per_person_limit": 1}
-    assert api(employee).post("/api/v1/rewards/items/", body, format="json").status_code == 403
-    created = api(cxadmin).post("/api/v1/rewards/items/", body, format="json")
+    assert f.api(employee).post("/api/v1/rewards/items/", body, format="json").status_code == 403
+    created = f.api(cxadmin).post("/api/v1/rewards/items/", body, format="json")
     assert created.status_code == 201 and created.json()["name"] == "Hoodie"
-    bad = api(cxadmin).post("/api/v1/rewards/items/", {"name": "X", "price": -1}, format="json")
+    bad = f.api(cxadmin).post("/api/v1/rewards/items/", {"name": "X", "price": -1}, format="json")
     assert bad.status_code == 400 and "detail" in bad.json()
 
 
-def test_redeem_reduces_balance_and_stock(api, employee, item):
+def test_redeem_reduces_balance_and_stock(employee, item):
     ledger.credit(employee, 250, "Bonus")
-    response = api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/")
+    response = f.api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/")
     assert response.status_code == 201
     data = response.json()
     assert data["status"] == "approved" and data["balance"] == 150
@@ -50,67 +49,67 @@ def test_redeem_reduces_balance_and_stock(api, employee, item):
     assert item.stock == 2
     redemption = Redemption.objects.get(pk=data["id"])
     assert redemption.debit.amount == -100 and redemption.debit.kind == LedgerEntry.REDEMPTION
-    history = api(employee).get("/api/v1/rewards/redemptions/").json()
+    history = f.api(employee).get("/api/v1/rewards/redemptions/").json()
     assert history["results"][0]["item"] == "Mug"
 
 
-def test_409_when_the_balance_is_too_low(api, employee, item):
+def test_409_when_the_balance_is_too_low(employee, item):
     ledger.credit(employee, 99, "Bonus")
-    response = api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/")
+    response = f.api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/")
     assert response.status_code == 409 and "Not enough points" in response.json()["detail"]
     item.refresh_from_db()
     assert item.stock == 3 and ledger.balance(employee) == 99
 
 
-def test_409_when_out_of_stock(api, employee, item):
+def test_409_when_out_of_stock(employee, item):
     RewardItem.objects.filter(pk=item.pk).update(stock=0)
     ledger.credit(employee, 500, "Bonus")
-    response = api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/")
+    response = f.api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/")
     assert response.status_code == 409 and response.json()["detail"] == "Out of stock."
     assert ledger.balance(employee) == 500  # the debit rolled back with the refusal
 
 
-def test_409_over_the_per_person_limit(api, employee, item):
+def test_409_over_the_per_person_limit(employee, item):
     ledger.credit(employee, 1000, "Bonus")
-    client = api(employee)
+    client = f.api(employee)
     assert [client.post(f"/api/v1/rewards/items/{item.pk}/redeem/").status_code for _ in range(3)] == [201, 201, 409]
     assert ledger.balance(employee) == 800
 
 
-def test_409_outside_the_availability_dates(api, employee, item):
+def test_409_outside_the_availability_dates(employee, item):
     import datetime
 
     from django.utils import timezone
 
     RewardItem.objects.filter(pk=item.pk).update(available_from=timezone.now() + datetime.timedelta(days=1))
     ledger.credit(employee, 500, "Bonus")
-    assert api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/").status_code == 409
+    assert f.api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/").status_code == 409
 
 
-def test_404_for_an_unknown_item(api, employee):
-    assert api(employee).post("/api/v1/rewards/items/999999/redeem/").status_code == 404
+def test_404_for_an_unknown_item(employee):
+    assert f.api(employee).post("/api/v1/rewards/items/999999/redeem/").status_code == 404
 
 
-def test_approval_and_rejection_with_refund(api, make_user, team, employee, item):
-    manager = make_user("maria", roles.EMPLOYEE, roles.TEAM_MANAGER, team=team)
+def test_approval_and_rejection_with_refund(team, employee, item):
+    manager = f.user("team_manager", team=team)
     team.manager = manager
     team.save()
-    other_manager = make_user("boris", roles.EMPLOYEE, roles.TEAM_MANAGER)
+    other_manager = f.user("team_manager")
     RewardItem.objects.filter(pk=item.pk).update(needs_approval=True)
     ledger.credit(employee, 300, "Bonus")
-    first = api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/").json()
-    second = api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/").json()
+    first = f.api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/").json()
+    second = f.api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/").json()
     assert first["status"] == second["status"] == "pending" and second["balance"] == 100
 
-    assert api(employee).post(f"/api/v1/rewards/redemptions/{first['id']}/approve/").status_code == 403
-    assert api(other_manager).post(f"/api/v1/rewards/redemptions/{first['id']}/reject/").status_code == 403
-    pending = api(manager).get("/api/v1/rewards/redemptions/?pending=1").json()["results"]
+    assert f.api(employee).post(f"/api/v1/rewards/redemptions/{first['id']}/approve/").status_code == 403
+    assert f.api(other_manager).post(f"/api/v1/rewards/redemptions/{first['id']}/reject/").status_code == 403
+    pending = f.api(manager).get("/api/v1/rewards/redemptions/?pending=1").json()["results"]
     assert {row["id"] for row in pending} == {first["id"], second["id"]}
 
-    assert api(manager).post(f"/api/v1/rewards/redemptions/{first['id']}/approve/").json()["status"] == "approved"
-    rejected = api(manager).post(f"/api/v1/rewards/redemptions/{second['id']}/reject/")
+    assert f.api(manager).post(f"/api/v1/rewards/redemptions/{first['id']}/approve/").json()["status"] == "approved"
+    rejected = f.api(manager).post(f"/api/v1/rewards/redemptions/{second['id']}/reject/")
     assert rejected.json()["status"] == "rejected"
-    assert api(manager).post(f"/api/v1/rewards/redemptions/{second['id']}/approve/").status_code == 409
+    assert f.api(manager).post(f"/api/v1/rewards/redemptions/{second['id']}/approve/").status_code == 409
     assert ledger.balance(employee) == 200 == ledger.ledger_sum(employee)
     refund = Redemption.objects.get(pk=second["id"]).refund
     assert refund.amount == 100 and refund.kind == LedgerEntry.REFUND and refund.approved_by == manager
@@ -118,9 +117,9 @@ def test_approval_and_rejection_with_refund(api, make_user, team, employee, item
     assert item.stock == 2
 
 
-def test_redeem_costs_a_bounded_number_of_queries(api, employee, item, django_assert_max_num_queries):
+def test_redeem_costs_a_bounded_number_of_queries(employee, item, django_assert_max_num_queries):
     ledger.credit(employee, 500, "Bonus")
-    client = api(employee)
+    client = f.api(employee)
     with django_assert_max_num_queries(25):  # 23 today, savepoints included; independent of history
         assert client.post(f"/api/v1/rewards/items/{item.pk}/redeem/").status_code == 201
 
@@ -149,12 +148,12 @@ def _concurrently(count, work):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_redemptions_never_oversell_or_overdraw(make_user):
+def test_concurrent_redemptions_never_oversell_or_overdraw():
     """Real concurrent transactions: on PostgreSQL they race for the row locks; on SQLite the
     IMMEDIATE transactions serialise them. Either way stock and balances never go below zero."""
     from rest_framework.test import APIClient
 
-    buyers = [make_user(f"buyer{n}") for n in range(6)]
+    buyers = [f.user("employee") for n in range(6)]
     for buyer in buyers:
         ledger.credit(buyer, 250, "Bonus")  # enough for two at 100 each, not three
     stocked = RewardItem.objects.create(name="Hoodie", price=100, stock=7)
@@ -176,8 +175,8 @@ def test_concurrent_redemptions_never_oversell_or_overdraw(make_user):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_one_person_racing_themselves_cannot_overdraw(make_user):
-    buyer = make_user("racer")
+def test_one_person_racing_themselves_cannot_overdraw():
+    buyer = f.user("employee")
     ledger.credit(buyer, 300, "Bonus")
     stocked = RewardItem.objects.create(name="Voucher", price=100, stock=50)
     from rewards import services

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from npshub import metrics
 from npshub.feedback.models import Response, Source
-from npshub.people import roles
 from rewards import challenges, ledger, services
 from rewards.models import Badge, BadgeAward, Challenge, Kudos, LedgerEntry, Preference, Rule
 from rewards.tasks import settle_challenges
+from tests import factories as f
 
 
 def _responses(team_slug, day, scores):
@@ -25,13 +25,18 @@ def _responses(team_slug, day, scores):
 def provider():
     """Stand in for the callbacks plugin's metrics (rewards must not depend on its code)."""
     figures = {"completed": 0, "due": 0, "contacted": 0}
+    names = ("callbacks.team_completed", "callbacks.team_contact_rate")
+    real = {name: metrics.get(name) for name in names}  # the plugin's own, when it is enabled
     metrics.provide("callbacks.team_completed", lambda slug, start, end: figures["completed"])
     metrics.provide("callbacks.team_contact_rate", lambda slug, start, end: {
         "due": figures["due"], "contacted_in_target": figures["contacted"],
         "rate": figures["contacted"] / figures["due"] if figures["due"] else None})
     yield figures
-    metrics._providers.pop("callbacks.team_completed", None)
-    metrics._providers.pop("callbacks.team_contact_rate", None)
+    for name, function in real.items():  # put back what was there, for the tests that follow
+        if function is None:
+            metrics._providers.pop(name, None)
+        else:
+            metrics.provide(name, function)
 
 
 def test_nps_raise_progress_from_real_responses(team):
@@ -54,11 +59,11 @@ def test_nps_progress_says_when_there_is_too_little_data(team):
     assert result.current is None and not result.reached and "Not enough responses" in result.detail
 
 
-def test_callback_goals_degrade_clearly_without_the_callbacks_metrics(team):
+def test_callback_goals_degrade_clearly_without_the_callbacks_metrics(team, monkeypatch):
     today = timezone.localdate()
     challenge = Challenge.objects.create(title="20 callbacks", team=team, goal=Challenge.CALLBACKS, target=20,
                                          starts_on=today, ends_on=today)
-    metrics._providers.pop("callbacks.team_completed", None)
+    monkeypatch.delitem(metrics._providers, "callbacks.team_completed", raising=False)  # back after the test
     result = challenges.progress(challenge)
     assert not result.available and "unavailable" in result.detail
 
@@ -92,18 +97,18 @@ def test_contact_rate_goal(team, provider):
     assert result.current == 95.0 and result.reached
 
 
-def test_challenges_api(api, employee, team, provider):
+def test_challenges_api(employee, team, provider):
     today = timezone.localdate()
     Challenge.objects.create(title="20 callbacks", team=team, goal=Challenge.CALLBACKS, target=20, starts_on=today, ends_on=today)
     provider["completed"] = 5
-    data = api(employee).get("/api/v1/rewards/challenges/").json()["challenges"]
+    data = f.api(employee).get("/api/v1/rewards/challenges/").json()["challenges"]
     assert data[0]["percent"] == 25 and data[0]["team"] == team.slug
-    assert api(employee).get("/api/v1/rewards/challenges/?team=nope").status_code == 404
+    assert f.api(employee).get("/api/v1/rewards/challenges/?team=nope").status_code == 404
 
 
-def test_kudos_are_sanitised_plain_text_and_limited_per_day(api, employee, caller, settings):
+def test_kudos_are_sanitised_plain_text_and_limited_per_day(employee, caller, settings):
     settings.REWARDS_KUDOS_PER_DAY = 2
-    client = api(employee)
+    client = f.api(employee)
     response = client.post("/api/v1/rewards/kudos/", {"to": caller.pk, "message": "<script>alert(1)</script><b>Great</b>   call!"}, format="json")
     assert response.status_code == 201
     assert Kudos.objects.get().message == "alert(1)Great call!"
@@ -111,8 +116,8 @@ def test_kudos_are_sanitised_plain_text_and_limited_per_day(api, employee, calle
     limited = client.post("/api/v1/rewards/kudos/", {"to": caller.pk, "message": "Third"}, format="json")
     assert limited.status_code == 409 and "limit" in limited.json()["detail"]
     assert client.post("/api/v1/rewards/kudos/", {"to": employee.pk, "message": "Me"}, format="json").status_code in (400, 409)
-    assert api(caller).post("/api/v1/rewards/kudos/", {"to": employee.pk, "message": "<i></i>"}, format="json").status_code == 400
-    received = api(employee).get(f"/api/v1/rewards/kudos/?user={caller.pk}").json()["results"]
+    assert f.api(caller).post("/api/v1/rewards/kudos/", {"to": employee.pk, "message": "<i></i>"}, format="json").status_code == 400
+    received = f.api(employee).get(f"/api/v1/rewards/kudos/?user={caller.pk}").json()["results"]
     assert [k["message"] for k in received] == ["Again", "alert(1)Great call!"]
 
 
@@ -132,12 +137,13 @@ def test_kudos_publish_the_event(employee, caller):
     assert seen[0]["user"] == caller and seen[0]["giver"] == employee and seen[0]["event_id"] == f"kudos:{kudos.pk}"
 
 
-def test_leaderboards_per_period_department_and_opt_out(api, make_user, team, department):
+def test_leaderboards_per_period_department_and_opt_out(team, department):
     from npshub.people.models import Department, Team
 
     other_dept = Department.objects.create(name="Retail", slug="retail")
     store = Team.objects.create(name="Store", slug="store", department=other_dept)
-    alice, bob, carol = make_user("alice", team=team), make_user("bob", team=team), make_user("carol", team=store)
+    alice, bob = f.user("employee", team=team, first_name="Alice"), f.user("employee", team=team, first_name="Bob")
+    carol = f.user("employee", team=store, first_name="Carol")
     rule = Rule.objects.create(name="R", event_type="lesson_completed", amount=10)
     old = timezone.now() - datetime.timedelta(days=200)
     ledger.award(rule, alice, "old", now=old)
@@ -148,24 +154,24 @@ def test_leaderboards_per_period_department_and_opt_out(api, make_user, team, de
     ledger.award(rule, carol, "c1")
     Preference.objects.create(user=bob, hide_from_leaderboards=True)
 
-    rows = api(alice).get("/api/v1/rewards/leaderboard/?period=month").json()["rows"]
+    rows = f.api(alice).get("/api/v1/rewards/leaderboard/?period=month").json()["rows"]
     assert [(r["name"], r["points"], r["user_id"]) for r in rows] == [("A colleague", 20, None), ("Carol", 10, carol.pk)]
-    mine = api(bob).get("/api/v1/rewards/leaderboard/?period=month").json()["rows"]
+    mine = f.api(bob).get("/api/v1/rewards/leaderboard/?period=month").json()["rows"]
     assert mine[0]["name"] == "Bob" and mine[0]["is_viewer"]  # you always see yourself
-    all_time = api(alice).get("/api/v1/rewards/leaderboard/?period=all").json()["rows"]
+    all_time = f.api(alice).get("/api/v1/rewards/leaderboard/?period=all").json()["rows"]
     assert all_time[0]["name"] == "Alice" and all_time[0]["points"] == 30
-    dept = api(alice).get("/api/v1/rewards/leaderboard/?period=all&department=retail").json()["rows"]
+    dept = f.api(alice).get("/api/v1/rewards/leaderboard/?period=all&department=retail").json()["rows"]
     assert [r["name"] for r in dept] == ["Carol"]
-    teams = api(alice).get("/api/v1/rewards/leaderboard/?kind=team&period=all").json()["rows"]
+    teams = f.api(alice).get("/api/v1/rewards/leaderboard/?kind=team&period=all").json()["rows"]
     assert [(r["team"], r["points"]) for r in teams] == [(team.slug, 50), ("store", 10)]
-    assert api(alice).get("/api/v1/rewards/leaderboard/?period=decade").status_code == 400
+    assert f.api(alice).get("/api/v1/rewards/leaderboard/?period=decade").status_code == 400
     # Redemptions are spending, not earning: they do not lower a leaderboard place.
     item = __import__("rewards.models", fromlist=["RewardItem"]).RewardItem.objects.create(name="M", price=5, stock=1)
     services.redeem(alice, item.pk)
-    assert api(alice).get("/api/v1/rewards/leaderboard/?period=all").json()["rows"][0]["points"] == 30
+    assert f.api(alice).get("/api/v1/rewards/leaderboard/?period=all").json()["rows"][0]["points"] == 30
 
 
-def test_metrics_provided_to_other_apps(employee, caller, first_callback_badge, callback_rule):
+def test_metrics_provided_to_other_apps(team, employee, caller, first_callback_badge, callback_rule):
     from rewards.tasks import process_event
 
     process_event("callback_completed", "c1", caller.pk, "reached")
@@ -173,17 +179,17 @@ def test_metrics_provided_to_other_apps(employee, caller, first_callback_badge, 
     # The bulk form answers the same for each user, and for a user with no wallet yet.
     assert metrics.call("rewards.user_summaries", [caller, employee]) == {
         caller.pk: metrics.call("rewards.user_summary", caller), employee.pk: {"balance": 0, "new_badges": []}}
-    assert metrics.call("rewards.top_teams", None, None, 5) == [{"team": "contact-centre", "name": "Contact centre", "points": 10}]
-    assert metrics.call("rewards.new_badges", None, None) == [{"user": "Ivan", "badge": "First callback"}]
+    assert metrics.call("rewards.top_teams", None, None, 5) == [{"team": team.slug, "name": "Contact centre", "points": 10}]
+    assert metrics.call("rewards.new_badges", None, None) == [{"user": caller.first_name, "badge": "First callback"}]
     Preference.objects.create(user=caller, hide_from_leaderboards=True)
     assert metrics.call("rewards.new_badges", None, None) == [{"user": "A colleague", "badge": "First callback"}]
 
 
-def test_notifications_api(api, caller, first_callback_badge):
+def test_notifications_api(caller, first_callback_badge):
     from rewards.tasks import process_event
 
     process_event("callback_completed", "c1", caller.pk, "reached")
-    client = api(caller)
+    client = f.api(caller)
     data = client.get("/api/v1/rewards/notifications/").json()
     assert data["unread"] == 1 and "First callback" in data["items"][0]["message"]
     assert client.post("/api/v1/rewards/notifications/").status_code == 204

@@ -24,6 +24,8 @@ class Command(BaseCommand):
             approver = users.filter(username=approved_by).first()
             if approver is None:
                 raise CommandError(f"No user {approved_by!r} (--approved-by).")
+        if approver is not None and approver.pk == employee.pk:
+            raise CommandError("Nobody approves a change of their own points (--approved-by).")
         if amount == 0:
             raise CommandError("AMOUNT must not be 0.")
         if not reason.strip():
@@ -36,6 +38,6 @@ class Command(BaseCommand):
             return
         try:
             ledger.credit(employee, amount, reason.strip(), approved_by=approver)
-        except ledger.InsufficientPoints as exc:
+        except (ValueError, ledger.InsufficientPoints) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"{user}: {amount:+d} ({reason}); balance {ledger.balance(employee)}")

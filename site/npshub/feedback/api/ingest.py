@@ -4,6 +4,7 @@ import hmac
 
 from django.http import QueryDict
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import authentication, exceptions, serializers, status
 from rest_framework.parsers import JSONParser
@@ -40,6 +41,17 @@ class SourceTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class SourceTokenScheme(OpenApiAuthenticationExtension):
+    """The source ingest token in the OpenAPI schema: ``Authorization: Source <ingest token>``."""
+
+    target_class = SourceTokenAuthentication
+    name = "sourceToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": "`Source <ingest token>`: acts for that source only."}
 
 
 class CxAdminOrSourceToken(BasePermission):
