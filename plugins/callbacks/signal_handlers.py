@@ -1,7 +1,7 @@
 from django.dispatch import receiver
 
 from callbacks import playbooks, services
-from npshub.events import responses_received
+from npshub.events import employee_deactivated, responses_received
 
 
 @receiver(responses_received, dispatch_uid="callbacks.on_responses")
@@ -14,3 +14,20 @@ def on_responses(sender, response_ids, created_ids=(), **kwargs):
     if created_ids:
         services.detect_recoveries(created_ids)
         playbooks.schedule(created_ids)
+
+
+@receiver(employee_deactivated, dispatch_uid="callbacks.on_employee_deactivated")
+def on_employee_deactivated(sender, user, via="", **kwargs):
+    """A leaver's claims go back to the queue at once, each release audited."""
+    from django.db import transaction
+
+    from callbacks.models import Callback
+
+    with transaction.atomic():
+        held = list(Callback.objects.filter(status=Callback.Status.CLAIMED, claimed_by=user).select_for_update())
+        Callback.objects.filter(pk__in=[c.pk for c in held], status=Callback.Status.CLAIMED, claimed_by=user).update(
+            status=Callback.Status.OPEN, claimed_by=None, claimed_at=None, claim_expires_at=None)
+        for callback in held:
+            services.audit(None, "claim_released", callback, actor="system", reason=f"employee deactivated ({via})",
+                           holder=user.get_username())
+    return len(held)

@@ -50,6 +50,12 @@ kudos_given = Signal()
 digest_sent = Signal()
 """A digest issue finished sending. kwargs: ``issue``, ``sent``, ``skipped``, ``failed``, ``event_id``."""
 
+employee_deactivated = Signal()
+"""An employee left (the directory's SCIM client, ``import_employees --deactivate-missing`` or an
+admin deactivated the account). The account stays (points, articles, audit entries keep their
+owner); whatever the employee held for others must be let go now (e.g. open callback claims).
+kwargs: ``user``, ``via`` (scim, import, admin), ``event_id``."""
+
 
 def publish(event, sender, **kwargs):
     """Send ``event`` to every receiver; log, never raise, a receiver's failure."""

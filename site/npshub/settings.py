@@ -6,12 +6,13 @@ installed. Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from npshub import plugins
-from npshub.env import env_bool, env_int, env_list, env_str
+from npshub.env import env_bool, env_int, env_json, env_list, env_str
 
 SITE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = SITE_DIR.parent
@@ -197,6 +198,52 @@ LOGOUT_REDIRECT_URL = "login"
 # Paths that handle authentication themselves (the API answers 401 in JSON, the admin has
 # its own login, meeting-room screens use their secret link).
 LOGIN_EXEMPT_PREFIXES = ["/api/", "/admin/", "/static/", "/media/", "/accounts/", "/screens/", "/t/"]
+# Sign-in: local passwords (switchable off but for break-glass accounts) and, when configured,
+# the company's OpenID Connect provider (npshub.people.sso; README "Single sign-on").
+LOCAL_LOGIN = env_bool("LOCAL_LOGIN", True)
+LOCAL_LOGIN_USERS = env_list("LOCAL_LOGIN_USERS")  # break-glass usernames when LOCAL_LOGIN=0
+OIDC_ISSUER = (env_str("OIDC_ISSUER") or "").rstrip("/")
+OIDC_DISCOVERY_URL = env_str(
+    "OIDC_DISCOVERY_URL", f"{OIDC_ISSUER}/.well-known/openid-configuration" if OIDC_ISSUER else None)
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+SSO_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_DISCOVERY_URL)
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = env_json("OIDC_EXTRA_PARAMS", {}, kind=dict)
+# Our field -> the claim it is read from (README lists the defaults and the Entra ID names).
+OIDC_CLAIMS = {
+    "username": "preferred_username", "email": "email", "first_name": "given_name", "last_name": "family_name",
+    "department": "department", "team": "team", "job_title": "job_title", "language": "locale", "roles": "groups",
+    **env_json("OIDC_CLAIMS", {}, kind=dict),
+}
+# Directory groups / app roles (SSO claim values, SCIM group names or external ids) -> our roles.
+DIRECTORY_ROLE_MAPPING = env_json("DIRECTORY_ROLE_MAPPING", {}, kind=dict)
+DIRECTORY_DEFAULT_ROLES = env_list("DIRECTORY_DEFAULT_ROLES", ["employee"])
+AUTHENTICATION_BACKENDS = ["npshub.people.auth.LocalPasswordBackend"]
+if SSO_ENABLED:
+    AUTHENTICATION_BACKENDS.append("npshub.people.sso.CompanyAccountBackend")
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+# SCIM 2.0 provisioning at /scim/v2/ (npshub.people.scim); bearer tokens: `create_scim_token`.
+SCIM_SERVICE_PROVIDER = {
+    "NETLOC": urlsplit(env_str("NPSHUB_BASE_URL", "http://127.0.0.1:8000")).netloc,
+    "SCHEME": urlsplit(env_str("NPSHUB_BASE_URL", "http://127.0.0.1:8000")).scheme,
+    "AUTHENTICATION_SCHEMES": [{
+        "type": "oauthbearertoken", "name": "Bearer token", "primary": True,
+        "description": "Authorization: Bearer <token from `python manage.py create_scim_token NAME`>",
+    }],
+    "USER_ADAPTER": "npshub.people.scim.adapters.EmployeeAdapter",
+    "GROUP_MODEL": "npshub.people.models.DirectoryGroup",
+    "GROUP_ADAPTER": "npshub.people.scim.adapters.DirectoryGroupAdapter",
+    "USER_FILTER_PARSER": "npshub.people.scim.filters.EmployeeFilter",
+    "GROUP_FILTER_PARSER": "npshub.people.scim.filters.DirectoryGroupFilter",
+    "AUTH_CHECK_MIDDLEWARE": "npshub.people.scim.auth.BearerTokenCheck",
+    "GET_QUERYSET_POST_PROCESSOR_GETTER": "npshub.people.scim.adapters.queryset_post_processor_getter",
+    "WWW_AUTHENTICATE_HEADER": 'Bearer realm="NPS Hub SCIM"',
+}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -68,6 +68,11 @@ def grant(user, *role_names):
     user.__dict__.pop("_npshub_roles", None)
 
 
+def revoke(user, *role_names):
+    user.groups.remove(*Group.objects.filter(name__in=role_names))
+    user.__dict__.pop("_npshub_roles", None)
+
+
 def ensure_groups():
     """Create the role groups and give them their permissions. Idempotent."""
     for name in ALL:
