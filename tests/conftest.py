@@ -104,25 +104,31 @@ def celery_worker_process(transactional_db, tmp_path):
     _stop(process)
 
 
-@pytest.fixture
-def asgi_server(transactional_db, tmp_path):
-    """The project served by uvicorn (ASGI) on a free port, on the test database."""
-    port = free_port()
-    log = open(tmp_path / "uvicorn.log", "w")
+def start_asgi(log_path, port=None, **env):
+    """The project served by uvicorn (ASGI) on ``port`` (a free one by default), on the test
+    database, with ``env`` added to its environment; returns (url, Popen) once it accepts."""
+    port = port or free_port()
+    log = open(log_path, "w")
     process = subprocess.Popen(
         [str(BIN / "uvicorn"), "npshub.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=process_env(), stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=process_env(**env), stdout=log, stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError((tmp_path / "uvicorn.log").read_text()[-3000:])
+            raise RuntimeError(Path(log_path).read_text()[-3000:])
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             break
         except OSError:
             time.sleep(0.1)
+    return f"http://127.0.0.1:{port}", process
+
+
+@pytest.fixture
+def asgi_server(transactional_db, tmp_path):
+    """The project served by uvicorn (ASGI) on a free port, on the test database."""
+    url, process = start_asgi(tmp_path / "uvicorn.log")
     yield url
     _stop(process)
 

@@ -21,7 +21,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -178,6 +178,8 @@ class SignInView(OIDCAuthenticationRequestView):
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
 
     def get(self, request):
+        if not settings.SSO_ENABLED:
+            raise Http404("Single sign-on is not configured.")
         try:
             self.OIDC_OP_AUTH_ENDPOINT = discovery()["authorization_endpoint"]
         except ProviderUnavailable as exc:
@@ -189,6 +191,11 @@ class SignInView(OIDCAuthenticationRequestView):
 
 @method_decorator(login_not_required, name="dispatch")
 class CallbackView(OIDCAuthenticationCallbackView):
+    def get(self, request):
+        if not settings.SSO_ENABLED:
+            raise Http404("Single sign-on is not configured.")
+        return super().get(request)
+
     def login_failure(self):
         messages.error(self.request, _("Signing in with your company account did not work. Please try again, "
                                        "or ask the service desk whether your account may use NPS Hub."))
