@@ -367,3 +367,12 @@ DIGEST_RETRY_BACKOFF = env_int("DIGEST_RETRY_BACKOFF", 60)      # seconds, doubl
 DIGEST_SENDING_TIMEOUT = env_int("DIGEST_SENDING_TIMEOUT", 1800)  # > CELERY_TASK_TIME_LIMIT: older claims are dead workers'
 DIGEST_WAIT_TIMEOUT = env_int("DIGEST_WAIT_TIMEOUT", 3600)      # send_digest gives up waiting after this
 TEAMS_TIMEOUT = env_int("TEAMS_TIMEOUT", 10)
+
+# --- Scheduled pulls and other systems (npshub.feedback.pulls, npshub.http) -----------------
+PULL_HTTP_TIMEOUT = env_int("PULL_HTTP_TIMEOUT", 30)            # seconds per HTTP request
+PULL_MAX_BYTES = env_int("PULL_MAX_BYTES", 100 * 1024 * 1024)   # per page or file
+PULL_MAX_PAGES = env_int("PULL_MAX_PAGES", 1000)                # per run
+PULL_SQL_TIMEOUT = env_int("PULL_SQL_TIMEOUT", 300)             # seconds, statement timeout of SQL pulls
+PULL_RETRY_BACKOFF = env_int("PULL_RETRY_BACKOFF", 60)          # seconds after a failure, doubled per failure
+PULL_ALERT_AFTER = env_int("PULL_ALERT_AFTER", 3)               # failed runs in a row before CX admins hear
+PULL_LOCK_TIMEOUT = env_int("PULL_LOCK_TIMEOUT", 3600)          # a run older than this was a dead worker's
