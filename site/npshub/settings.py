@@ -376,3 +376,4 @@ PULL_SQL_TIMEOUT = env_int("PULL_SQL_TIMEOUT", 300)             # seconds, state
 PULL_RETRY_BACKOFF = env_int("PULL_RETRY_BACKOFF", 60)          # seconds after a failure, doubled per failure
 PULL_ALERT_AFTER = env_int("PULL_ALERT_AFTER", 3)               # failed runs in a row before CX admins hear
 PULL_LOCK_TIMEOUT = env_int("PULL_LOCK_TIMEOUT", 3600)          # a run older than this was a dead worker's
+PULL_BEAT_SECONDS = env_int("PULL_BEAT_SECONDS", 60)            # how often beat looks for due pulls

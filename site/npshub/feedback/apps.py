@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class FeedbackConfig(AppConfig):
     name = "npshub.feedback"
     label = "feedback"
     verbose_name = "Customer feedback"
+
+    @property
+    def beat_schedule(self):  # collected by npshub.celery at beat start-up
+        return {"feedback-run-due-pulls": {"task": "feedback.run_due_pulls",
+                                           "schedule": float(settings.PULL_BEAT_SECONDS)}}

@@ -12,6 +12,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_r
 from wagtail_modeladmin.views import InspectView
 
 from npshub.feedback.masking import mask_pii
+from npshub.feedback.pulls.admin import PullRunAdmin, SourcePullAdmin, admin_urls
 from npshub.feedback.models import CustomerContact, Response, Source, Topic
 from npshub.people import roles
 
@@ -102,7 +103,10 @@ class FeedbackGroup(ModelAdminGroup):
     menu_label = _("Feedback")
     menu_icon = "pick"
     menu_order = 200
-    items = (ResponseAdmin, SourceAdmin)
+    items = (ResponseAdmin, SourceAdmin, SourcePullAdmin, PullRunAdmin)
+
+
+hooks.register("register_admin_urls", admin_urls)
 
 
 class TopicViewSet(SnippetViewSet):

@@ -36,6 +36,8 @@ PERMISSIONS = {
         "people.add_region", "people.change_region", "people.view_region",
         "feedback.add_source", "feedback.change_source", "feedback.view_source",
         "feedback.view_response",
+        "feedback.add_sourcepull", "feedback.change_sourcepull", "feedback.view_sourcepull",
+        "feedback.delete_sourcepull", "feedback.view_pullrun",
     ],
 }
 
