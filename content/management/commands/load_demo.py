@@ -28,6 +28,10 @@ class Command(BaseCommand):
             load_pages(self.stdout)
         load_topics(self.stdout)  # before the responses, which get tagged as they are stored
         load_responses(responses, self.stdout)
+        from content.pulls import load_pull
+
+        with transaction.atomic():
+            load_pull(self.stdout)
         from content.digest import load_digest
 
         with transaction.atomic():

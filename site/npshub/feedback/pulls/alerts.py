@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from npshub.people import roles
 
@@ -28,10 +29,14 @@ def failing(pull, run, failures):
     for admin in cx_admins():
         language = getattr(getattr(admin, "profile", None), "language", "en") or "en"
         with translation.override(language):
-            subject = _("NPS Hub: pulling “%(source)s” failed %(count)s times in a row") % {
+            subject = ngettext("NPS Hub: pulling “%(source)s” failed %(count)s time in a row",
+                               "NPS Hub: pulling “%(source)s” failed %(count)s times in a row", failures) % {
                 "source": source.name, "count": failures}
-            message = _("The last %(count)s runs of the pull of “%(source)s” failed, so no new responses came in "
-                        "from it. The last error:\n%(error)s\n\nNPS Hub keeps retrying with longer pauses.") % {
+            message = ngettext(
+                "The last %(count)s run of the pull of “%(source)s” failed, so no new responses came in from it. "
+                "The last error:\n%(error)s\n\nNPS Hub keeps retrying with longer pauses.",
+                "The last %(count)s runs of the pull of “%(source)s” failed, so no new responses came in from it. "
+                "The last error:\n%(error)s\n\nNPS Hub keeps retrying with longer pauses.", failures) % {
                 "count": failures, "source": source.name, "error": run.error}
             sent += send_branded_email(admin.email, subject, "thank_you", {
                 "heading": subject, "name": admin.get_full_name() or admin.get_username(), "message": message,
