@@ -112,7 +112,7 @@ class WebhookView(APIView):
 
 class SourceSerializer(serializers.ModelSerializer):
     webhook_url = serializers.SerializerMethodField()
-    responses = serializers.IntegerField(read_only=True, source="response_count", default=None)
+    responses = serializers.IntegerField(read_only=True, source="response_count")
     pull = serializers.SerializerMethodField()
 
     class Meta:
