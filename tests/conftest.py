@@ -75,13 +75,14 @@ def _stop(process):
         process.wait()
 
 
-def start_worker(log_path, extra_args=()):
-    """Start a real Celery worker on the test database; returns the Popen once it answers."""
+def start_worker(log_path, extra_args=(), **env):
+    """Start a real Celery worker on the test database (``env`` added to its environment);
+    returns the Popen once it answers."""
     log = open(log_path, "w")
     process = subprocess.Popen(
         [str(BIN / "celery"), "-A", "npshub", "worker", "--loglevel=info", "--pool=solo",
          "--without-gossip", "--without-mingle", "--without-heartbeat", *extra_args],
-        cwd=ROOT, env=process_env(), stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=process_env(**env), stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -94,6 +95,19 @@ def start_worker(log_path, extra_args=()):
             continue
     _stop(process)
     raise RuntimeError(f"Celery worker did not answer in 60 s: {Path(log_path).read_text()[-3000:]}")
+
+
+def start_beat(tmp_path, **env):
+    """Start a real `celery beat` process (its own schedule file) with ``env`` added."""
+    log = open(tmp_path / "beat.log", "w")
+    return subprocess.Popen(
+        [str(BIN / "celery"), "-A", "npshub", "beat", "--loglevel=info", "-s", str(tmp_path / "beat-schedule")],
+        cwd=ROOT, env=process_env(**env), stdout=log, stderr=subprocess.STDOUT,
+    )
+
+
+def stop_process(process):
+    _stop(process)
 
 
 @pytest.fixture
