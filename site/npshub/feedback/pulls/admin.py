@@ -56,8 +56,7 @@ class SourcePullAdmin(ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source")
 
-    @staticmethod
-    def last_run(pull):
+    def last_run(self, pull):
         run = pull.runs.only("status", "started_at").first()
         return f"{run.get_status_display()} {run.started_at:%Y-%m-%d %H:%M}" if run else "—"
 
@@ -68,8 +67,8 @@ class PullRunAdmin(ModelAdmin):
     model = PullRun
     menu_label = gettext_lazy("Pull runs")
     menu_icon = "history"
-    list_display = ("started_at", "pull", "trigger", "status", "created", "duplicates", "updated", "rejected",
-                    "cursor_after", "short_error")
+    list_display = ("started_at", "source_name", "status", "created", "duplicates", "rejected", "cursor_after",
+                    "short_error")
     list_filter = ("status", "trigger", "pull")
     list_export = ("started_at", "finished_at", "pull", "trigger", "status", "created", "duplicates", "updated",
                    "rejected", "cursor_before", "cursor_after", "error")
@@ -80,9 +79,13 @@ class PullRunAdmin(ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("pull__source")
 
-    @staticmethod
-    def short_error(run):
-        return (run.error[:120] + "…") if len(run.error) > 120 else run.error
+    def source_name(self, run):
+        return run.pull.source.name
+
+    source_name.short_description = gettext_lazy("Source")
+
+    def short_error(self, run):
+        return (run.error[:80] + "…") if len(run.error) > 80 else run.error
 
     short_error.short_description = gettext_lazy("error")
 
