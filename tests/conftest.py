@@ -110,6 +110,17 @@ def stop_process(process):
     _stop(process)
 
 
+def wait_for_file(process, path, what, timeout=60, log=None):
+    """Wait until a helper process writes ``path`` (its "ready" file); fail with its log if it dies."""
+    deadline = time.monotonic() + timeout
+    while not Path(path).exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            tail = Path(log).read_text()[-3000:] if log and Path(log).exists() else ""
+            raise RuntimeError(f"{what} did not start. {tail}")
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db, tmp_path):
     """A real `celery worker` process sharing the test database and the broker."""

@@ -6,8 +6,7 @@ from playwright.sync_api import expect
 
 from npshub.feedback.models import Response, SourcePull
 from tests import factories as f
-from tests.browser.helpers import sign_in
-from tests.browser.test_sso import shots
+from tests.browser.helpers import shots, sign_in
 from tests.intranet.feed import feed_server  # noqa: F401 (fixture)
 
 

@@ -1,38 +1,25 @@
 """Signing in with the company account, in Chromium, against a real OpenID Connect provider
 process; the employee's group changes in the directory between two sign-ins."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from npshub.people import roles
-from tests.intranet.op import CLIENT_ID, CLIENT_SECRET, start_provider
+from tests.browser.helpers import shots
+from tests.intranet.op import start_provider
 
 ANN = {"password": "ann-directory-pw", "email": "ann.lee@corp.example", "given_name": "Ann", "family_name": "Lee",
        "groups": ["nps-callers"], "department": "Retail", "job_title": "Store clerk", "locale": "en-GB"}
 
 
-def shots(tmp_path):
-    """Where screenshots go: NPSHUB_SHOTS to keep them for a look, else the test's temp folder."""
-    folder = Path(os.environ.get("NPSHUB_SHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 @pytest.fixture
 def company_sign_in(demo, live_server, settings, tmp_path):
     op = start_provider(tmp_path, f"{live_server.url}/accounts/oidc/callback/", users={"ann": dict(ANN)})
-    settings.SSO_ENABLED = True
-    settings.OIDC_ISSUER = op.issuer
-    settings.OIDC_DISCOVERY_URL = f"{op.issuer}/.well-known/openid-configuration"
-    settings.OIDC_RP_CLIENT_ID, settings.OIDC_RP_CLIENT_SECRET = CLIENT_ID, CLIENT_SECRET
-    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "npshub.people.sso.CompanyAccountBackend"]
-    settings.DIRECTORY_ROLE_MAPPING = {"nps-callers": "caller", "nps-admins": "cx_admin"}
-    settings.LOCAL_LOGIN, settings.LOCAL_LOGIN_USERS = False, ["admin"]
+    op.configure(settings, DIRECTORY_ROLE_MAPPING={"nps-callers": "caller", "nps-admins": "cx_admin"},
+                 LOCAL_LOGIN=False, LOCAL_LOGIN_USERS=["admin"])
     yield op
     op.stop()
 

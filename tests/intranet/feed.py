@@ -9,12 +9,11 @@
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import free_port, stop_process, wait_for_file
 
 HERE = Path(__file__).resolve().parent
 
@@ -44,12 +43,7 @@ class FeedServer:
         return self._lines("teams.jsonl")
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 def start_feed_server(tmp_path):
@@ -57,12 +51,7 @@ def start_feed_server(tmp_path):
     data_dir = tmp_path / f"feed-{port}"
     data_dir.mkdir()
     process = subprocess.Popen([sys.executable, str(HERE / "feed_server.py"), str(port), str(data_dir)])
-    deadline = time.monotonic() + 20
-    while not (data_dir / "ready").exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("feed server did not start")
-        time.sleep(0.05)
+    wait_for_file(process, data_dir / "ready", "The feed server", timeout=20)
     return FeedServer(port, data_dir, process)
 
 

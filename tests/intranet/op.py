@@ -9,10 +9,9 @@
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from tests.conftest import free_port
+from tests.conftest import free_port, stop_process, wait_for_file
 
 HERE = Path(__file__).resolve().parent / "oidc_provider"
 CLIENT_ID, CLIENT_SECRET = "nps-hub", "nps-hub-test-secret-0123456789"
@@ -31,17 +30,18 @@ class Provider:
         data["users"][username].update(claims)
         (self.data_dir / "directory.json").write_text(json.dumps(data))
 
-    def hub_env(self, **extra):
-        """Environment for a hub process that signs in with this provider."""
-        return {"OIDC_ISSUER": self.issuer, "OIDC_CLIENT_ID": CLIENT_ID, "OIDC_CLIENT_SECRET": CLIENT_SECRET, **extra}
+    def configure(self, settings, **extra):
+        """Point this (test) process's settings at the provider, as the OIDC_* environment would."""
+        settings.SSO_ENABLED = True
+        settings.OIDC_ISSUER = self.issuer
+        settings.OIDC_DISCOVERY_URL = f"{self.issuer}/.well-known/openid-configuration"
+        settings.OIDC_RP_CLIENT_ID, settings.OIDC_RP_CLIENT_SECRET = CLIENT_ID, CLIENT_SECRET
+        settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "npshub.people.sso.CompanyAccountBackend"]
+        for name, value in extra.items():
+            setattr(settings, name, value)
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 def start_provider(tmp_path, redirect_uri, users):
@@ -53,10 +53,5 @@ def start_provider(tmp_path, redirect_uri, users):
     log = open(data_dir / "op.log", "w")
     process = subprocess.Popen([sys.executable, str(HERE / "serve.py"), str(port), str(data_dir)],
                                cwd=HERE, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while not (data_dir / "ready").exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"OpenID Connect provider did not start: {(data_dir / 'op.log').read_text()[-3000:]}")
-        time.sleep(0.1)
+    wait_for_file(process, data_dir / "ready", "The OpenID Connect provider", log=data_dir / "op.log")
     return Provider(port, data_dir, process)

@@ -105,3 +105,20 @@ def test_admin_pull_now_and_run_history(feed_server):
     refused = editor.post(f"/admin/feedback/pulls/{pull.pk}/pull-now/")  # Wagtail's "permission denied"
     assert (refused.status_code, refused["Location"]) == (302, "/admin/")
     assert PullRun.objects.count() == 1
+
+
+def test_cx_admin_sets_up_a_pull_in_the_admin_form():
+    source = f.source("form-feed")
+    browser = Client()
+    browser.force_login(f.user("cx_admin"))
+    form = {"source": source.pk, "kind": "json", "every_minutes": 30, "active": "on", "url": "https://x.example/feed",
+            "headers_env": '{"Authorization": "X_TOKEN"}', "next_path": "", "page_param": "", "offset_param": "",
+            "cursor_param": "since", "cursor_field": "", "query": "SELECT 1", "database_env": "", "cursor": ""}
+    refused = browser.post("/admin/feedback/sourcepull/create/", form)
+    assert refused.status_code == 200 and not SourcePull.objects.exists()
+    page = refused.content.decode()
+    assert "cursor_param and cursor_field go together" in page and "does not apply to a json pull" in page
+    created = browser.post("/admin/feedback/sourcepull/create/", {**form, "cursor_field": "submitted_at", "query": ""})
+    assert created.status_code == 302
+    pull = SourcePull.objects.get(source=source)
+    assert (pull.headers_env, pull.cursor_param, pull.every_minutes) == ({"Authorization": "X_TOKEN"}, "since", 30)

@@ -10,7 +10,7 @@ from django.test import Client
 
 from npshub.people import roles
 from tests import factories as f
-from tests.intranet.op import CLIENT_ID, CLIENT_SECRET, start_provider
+from tests.intranet.op import CLIENT_ID, start_provider
 
 pytestmark = pytest.mark.django_db
 CALLBACK = "http://testserver/accounts/oidc/callback/"
@@ -21,12 +21,7 @@ ANN = {"password": "ann-directory-pw", "email": "ann.lee@corp.example", "given_n
 @pytest.fixture
 def provider(tmp_path, settings):
     op = start_provider(tmp_path, CALLBACK, users={"ann": dict(ANN)})
-    settings.SSO_ENABLED = True
-    settings.OIDC_ISSUER = op.issuer
-    settings.OIDC_DISCOVERY_URL = f"{op.issuer}/.well-known/openid-configuration"
-    settings.OIDC_RP_CLIENT_ID, settings.OIDC_RP_CLIENT_SECRET = CLIENT_ID, CLIENT_SECRET
-    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "npshub.people.sso.CompanyAccountBackend"]
-    settings.DIRECTORY_ROLE_MAPPING = {"nps-callers": "caller", "nps-admins": ["cx_admin"]}
+    op.configure(settings, DIRECTORY_ROLE_MAPPING={"nps-callers": "caller", "nps-admins": ["cx_admin"]})
     yield op
     op.stop()
 
