@@ -122,16 +122,9 @@ def breakdown(stats_filter, by):
     return rows
 
 
-def mask(text):
-    masking = _feedback("masking")
-    if masking is None or not hasattr(masking, "mask_pii"):
-        raise RuntimeError("npshub.feedback.masking.mask_pii is required to show comments")
-    return masking.mask_pii(text)
-
-
 def comments_available():
-    comments, masking = _feedback("comments"), _feedback("masking")
-    return bool(comments and hasattr(comments, "comment_queryset") and masking and hasattr(masking, "mask_pii"))
+    comments = _feedback("comments")
+    return bool(comments and hasattr(comments, "comment_queryset"))
 
 
 SCORE_BANDS = [
@@ -159,7 +152,7 @@ def comment_rows(stats_filter, topic=None, band="", q=None, limit=10, min_length
     )
     rows = []
     for response in queryset.select_related("source")[: limit * 3 if min_length else limit]:
-        text = mask(response.comment)
+        text = response.comment_masked  # stored masked at ingestion
         if len(text) < min_length:
             continue
         rows.append({

@@ -242,7 +242,7 @@ def screen_quotes(screen, limit=6):
 
 
 def _quote(response):
-    return {"text": data.mask(response.comment), "score": response.score, "source": response.source.name, "date": response.submitted_at}
+    return {"text": response.comment_masked, "score": response.score, "source": response.source.name, "date": response.submitted_at}
 
 
 def screen_news(limit=4):

@@ -332,6 +332,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "npshub.api.errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Scoped rates (views name their scope). ``search``: comment search by ``q``, per user.
+    "DEFAULT_THROTTLE_RATES": {"search": env_str("NPSHUB_SEARCH_RATE", "30/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "NPS Hub API",

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from npshub import metrics
 from npshub.feedback.filters import StatsFilter
-from npshub.feedback.masking import mask_pii
 from npshub.feedback.stats import summary
 
 
@@ -44,7 +43,7 @@ def best_quotes(start, end, limit=3, teams=None):
     rows = comment_queryset(StatsFilter(start, end - datetime.timedelta(days=1), dims), score_min=9)
     quotes, seen = [], set()
     for response in rows[: limit * 5]:
-        text = mask_pii(response.comment).strip()
+        text = response.comment_masked.strip()
         key = " ".join(text.casefold().split())  # many customers write the same words: quote them once
         if 25 <= len(text) <= 400 and key not in seen:
             seen.add(key)
@@ -104,7 +103,7 @@ def department_comment(department_id, start, end):
             stats_filter = StatsFilter(start - datetime.timedelta(days=62), end - datetime.timedelta(days=1),
                                        {"team": tuple(slugs)})
             for response in comment_queryset(stats_filter)[:20]:
-                text = mask_pii(response.comment).strip()
+                text = response.comment_masked.strip()
                 if 20 <= len(text) <= 400:
                     comment = {"text": text, "score": response.score}
                     break

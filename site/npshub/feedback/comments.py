@@ -1,8 +1,7 @@
 """The customer comment stream: the queryset behind GET /api/v1/comments/, its export and the
-comment-stream block. Comments are shown masked (``masking.mask_pii``); contacts never."""
+comment-stream block. Comments are shown and searched masked (``Response.comment_masked``, stored
+once as ``masking.mask_pii(comment)``), so a search never reveals what the mask hides; contacts never."""
 
-
-from npshub.feedback.masking import mask_pii
 from npshub.feedback.models import Response
 
 EXPORT_COLUMNS = (
@@ -15,7 +14,7 @@ def comment_queryset(stats_filter, topic=None, q=None, score_min=None, score_max
     """Responses with a comment matching the filters, newest first.
 
     ``topic``: a topic slug or a list of slugs (any of them); ``q``: words that must all appear
-    in the comment (case-insensitive); ``score_min``/``score_max``: inclusive score bounds."""
+    in the masked comment (case-insensitive); ``score_min``/``score_max``: inclusive score bounds."""
     queryset = stats_filter.apply(Response.objects.exclude(comment=""))
     if topic:
         slugs = [topic] if isinstance(topic, str) else list(topic)
@@ -23,7 +22,7 @@ def comment_queryset(stats_filter, topic=None, q=None, score_min=None, score_max
             pk__in=Response.topics.through.objects.filter(topic__slug__in=slugs).values("response_id")
         )
     for word in (q or "").split():
-        queryset = queryset.filter(comment__icontains=word)
+        queryset = queryset.filter(comment_masked__icontains=word)
     if score_min is not None:
         queryset = queryset.filter(score__gte=score_min)
     if score_max is not None:
@@ -38,7 +37,7 @@ def comment_item(response):
         "submitted_at": response.submitted_at.isoformat(),
         "score": response.score,
         "category": response.category,
-        "comment": mask_pii(response.comment),
+        "comment": response.comment_masked,
         "topics": [{"slug": topic.slug, "name": topic.name} for topic in response.topics.all()],
         "source": response.source.slug,
         "segment": response.segment,

@@ -29,6 +29,7 @@ from npshub import events
 from npshub.csvrows import Report
 from npshub.feedback import rollups, topics
 from npshub.feedback.bulk import Row, insert_rows, update_rows
+from npshub.feedback.masking import mask_pii
 from npshub.feedback.models import CustomerContact, Response, ResponseChange, Source
 
 BATCH_SIZE = 5000
@@ -359,6 +360,7 @@ class Ingestor:
         source_id = self.source.pk
         for values in new:
             values["source_id"] = source_id
+            values["comment_masked"] = mask_pii(values["comment"])
         ids = insert_rows(Response, new, return_ids=True)
         added = []
         for pk, values in zip(ids, new):
@@ -373,7 +375,9 @@ class Ingestor:
                 replaced.append({"pk": contact_id, **contact})
         insert_rows(CustomerContact, contacts)
         if changed:
-            updated_fields = [*COMPARED, "updated_at", "comment_changed_at"]
+            for row in changed:
+                row.comment_masked = mask_pii(row.comment)
+            updated_fields = [*COMPARED, "comment_masked", "updated_at", "comment_changed_at"]
             update_rows(Response, [{name: getattr(row, name) for name in ("pk", *updated_fields)} for row in changed],
                         updated_fields)
             insert_rows(ResponseChange, change_records)

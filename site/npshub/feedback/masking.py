@@ -4,7 +4,8 @@
 digits, spaces or dashes allowed, Luhn-checked) with ``[card]`` and phone numbers with
 ``[phone]``: Russian formats (+7 916 123-45-67, 8 (912) 555-12-34, 89161234567, 916 123 45 67,
 local 123-45-67) and international ones (+44 20 7946 0958, +1 (555) 123-4567, 00 49 30 1234567).
-Dates, times, prices and order numbers are left alone. The stored comment is never changed.
+Dates, times, prices and order numbers are left alone. The stored comment is never changed; its
+masked copy is stored beside it once (``Response.comment_masked``), for reading and searching.
 """
 
 import re

@@ -11,7 +11,6 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import InspectView
 
-from npshub.feedback.masking import mask_pii
 from npshub.feedback.pulls.admin import PullRunAdmin, SourcePullAdmin, admin_urls
 from npshub.feedback.models import CustomerContact, Response, Source, Topic
 from npshub.people import roles
@@ -56,7 +55,7 @@ class ResponseInspectView(InspectView):
 
     def get_field_display_value(self, field_name, field=None):
         if field_name == "masked_comment":
-            return mask_pii(self.instance.comment) or self.model_admin.get_empty_value_display(field_name)
+            return self.instance.comment_masked or self.model_admin.get_empty_value_display(field_name)
         return super().get_field_display_value(field_name, field)
 
     def get_context_data(self, **kwargs):
@@ -77,7 +76,7 @@ class ResponseAdmin(ModelAdmin):
     menu_icon = "doc-full"
     list_display = ("external_id", "source", "submitted_at", "score", "masked_comment", "product", "region", "team")
     list_filter = ("source", "score", "topics", "segment", "channel", "region")
-    search_fields = ("external_id", "comment", "product", "team")
+    search_fields = ("external_id", "comment_masked", "product", "team")
     list_export = ("source", "external_id", "submitted_at", "score", "segment", "product", "channel", "region", "team",
                    "masked_comment")
     inspect_view_enabled = True
@@ -93,7 +92,7 @@ class ResponseAdmin(ModelAdmin):
     @staticmethod
     def masked_comment(response):
         """The comment as employees see it: personal data masked; escaped by the templates."""
-        return mask_pii(response.comment)
+        return response.comment_masked
 
     masked_comment.short_description = _("comment")
 

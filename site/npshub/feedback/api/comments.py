@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from npshub.api.pagination import Pagination
 from npshub.feedback import topics
 from npshub.feedback.api.stats import FILTER_PARAMETERS, parse_filter
+from npshub.feedback.api.throttles import SEARCH_SCOPE, SearchThrottle
 from npshub.feedback.comments import EXPORT_COLUMNS, comment_item, comment_queryset
 
 EXPORT_MAX_ROWS = 200_000
@@ -24,7 +25,8 @@ EXPORT_MAX_ROWS = 200_000
 COMMENT_PARAMETERS = [
     *FILTER_PARAMETERS,
     OpenApiParameter("topic", str, description="Topic slug, or a comma-separated list (any of them)"),
-    OpenApiParameter("q", str, description="Words that must all appear in the comment"),
+    OpenApiParameter("q", str, description="Words that must all appear in the masked comment "
+                     "(searches are throttled per user: NPSHUB_SEARCH_RATE, default 30/min)"),
     OpenApiParameter("score_min", int, description="Lowest score, 0..10"),
     OpenApiParameter("score_max", int, description="Highest score, 0..10"),
 ]
@@ -88,6 +90,9 @@ def filtered_comments(request):
 class CommentListView(APIView):
     """Customer comments, newest first, masked; filters as the statistics plus topic, q, score band."""
 
+    throttle_classes = [*APIView.throttle_classes, SearchThrottle]
+    throttle_scope = SEARCH_SCOPE
+
     @extend_schema(tags=["comments"], parameters=COMMENT_PARAMETERS, responses=CommentSerializer(many=True))
     def get(self, request):
         paginator = Pagination()
@@ -116,6 +121,8 @@ class CommentExportView(APIView):
     """The filtered comment stream as a CSV (streamed) or XLSX file; masked, no contact data."""
 
     content_negotiation_class = _FileNegotiation
+    throttle_classes = [*APIView.throttle_classes, SearchThrottle]
+    throttle_scope = SEARCH_SCOPE
 
     @extend_schema(
         tags=["comments"],

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from npshub.feedback import nps
+from npshub.feedback.masking import mask_pii
 
 DIMENSIONS = ("segment", "product", "channel", "region", "team")
 
@@ -50,8 +51,39 @@ class Source(models.Model):
         return self.name
 
 
+class ResponseQuerySet(models.QuerySet):
+    """Bulk writes keep ``comment_masked`` equal to ``mask_pii(comment)``, as ``save()`` does."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.comment_masked = mask_pii(obj.comment)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        fields = list(fields)
+        if "comment" in fields:
+            objs = list(objs)
+            for obj in objs:
+                obj.comment_masked = mask_pii(obj.comment)
+            if "comment_masked" not in fields:
+                fields.append("comment_masked")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        if "comment" in kwargs and "comment_masked" not in kwargs:
+            if not isinstance(kwargs["comment"], str):
+                raise TypeError("Updating Response.comment by an expression needs comment_masked beside it.")
+            kwargs["comment_masked"] = mask_pii(kwargs["comment"])
+        return super().update(**kwargs)
+
+
 class Response(models.Model):
-    """One customer's answer. ``score`` is the 0..10 recommendation answer; null when skipped."""
+    """One customer's answer. ``score`` is the 0..10 recommendation answer; null when skipped.
+
+    ``comment_masked`` is ``mask_pii(comment)``, stored when the comment is written (``save()``,
+    the bulk methods of ``Response.objects``, ingestion's COPY/bulk paths): employees read and
+    search only it, so a search can never find what the masking hides."""
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="responses")
     external_id = models.CharField(_("external id"), max_length=200)
@@ -64,6 +96,10 @@ class Response(models.Model):
         _("CES"), null=True, blank=True, help_text=_("Customer effort 1..7, where the source asks it.")
     )
     comment = models.TextField(_("comment"), blank=True)
+    comment_masked = models.TextField(
+        _("comment (personal data masked)"), blank=True, editable=False,
+        help_text=_("The comment as employees read and search it: phones, e-mails and card numbers masked."),
+    )
     segment = models.CharField(_("segment"), max_length=100, blank=True)
     product = models.CharField(_("product"), max_length=100, blank=True)
     channel = models.CharField(_("channel"), max_length=100, blank=True)
@@ -81,6 +117,8 @@ class Response(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     comment_changed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -106,6 +144,12 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.source_id}/{self.external_id}: {self.score}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.comment_masked = mask_pii(self.comment)
+        if update_fields is not None and "comment" in update_fields:
+            update_fields = {*update_fields, "comment_masked"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def category(self):

@@ -1,0 +1,47 @@
+"""Template filters for figures in the reader's language: ``{% load hub_format %}``.
+
+``{{ score.nps|num:1 }}`` → 43,8 · ``{{ change|signed }}`` → +2,3 · ``{{ share|pct }}`` → 76 % ·
+``{{ moe|margin }}`` → ±2,2 · ``{{ period_start|month }}`` → дек. 2025 · ``{{ when|day }}`` ·
+``{{ created_at|ago }}`` → 2 минуты назад. The rules live in ``npshub.formats``.
+"""
+
+from django import template
+
+from npshub import formats
+
+register = template.Library()
+
+
+@register.filter
+def num(value, decimals=0):
+    return formats.number(value, int(decimals))
+
+
+@register.filter
+def signed(value, decimals=1):
+    return formats.signed(value, int(decimals))
+
+
+@register.filter
+def pct(value, decimals=0):
+    return formats.percent(value, int(decimals))
+
+
+@register.filter
+def margin(value, decimals=1):
+    return formats.margin(value, int(decimals))
+
+
+@register.filter
+def month(value, style="short"):
+    return formats.month(value, short=style != "long")
+
+
+@register.filter
+def day(value, style=""):
+    return formats.day(value, with_year=style == "year")
+
+
+@register.filter
+def ago(value):
+    return formats.ago(value)
