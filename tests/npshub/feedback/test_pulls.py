@@ -179,9 +179,13 @@ def test_a_running_pull_is_never_run_twice_and_a_dead_workers_lock_expires(feed_
     with pytest.raises(CommandError, match="running already"):
         pull("locked")
     assert runner.run(pull_row.pk) is None and not PullRun.objects.exists()
+    assert SourcePull.objects.get(pk=pull_row.pk).lock_token == "other"
+    dead = PullRun.objects.create(pull=pull_row, trigger="schedule", started_at=timezone.now() - timedelta(hours=2))
     SourcePull.objects.filter(pk=pull_row.pk).update(
         running_since=timezone.now() - timedelta(seconds=settings.PULL_LOCK_TIMEOUT + 1))
     assert runner.run(pull_row.pk).status == "ok"
+    dead.refresh_from_db()
+    assert dead.status == "failed" and dead.error.startswith("interrupted")
 
 
 def test_beat_task_runs_only_due_pulls(feed_server):

@@ -135,9 +135,6 @@ class SourcePull(models.Model):
         errors = self.check_config({name: getattr(self, name) for name in self.CONFIG})
         if errors:
             raise ValidationError(errors)
-        for name in self.CONFIG:  # fields of another kind are emptied
-            if name not in ("kind", "every_minutes", "active", *self.FIELDS[self.kind]):
-                setattr(self, name, {} if name == "headers_env" else "")
 
 
 class PullRun(models.Model):

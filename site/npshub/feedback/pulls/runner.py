@@ -96,6 +96,9 @@ def run(pull_id, trigger="schedule"):
     if token is None:
         return None
     pull = SourcePull.objects.select_related("source").get(pk=pull_id)
+    # Holding the lock, any run still marked running was a worker's that died (its lock expired).
+    PullRun.objects.filter(pull=pull, status=PullRun.Status.RUNNING).update(
+        status=PullRun.Status.FAILED, finished_at=now, error="interrupted: the process running it stopped")
     record = PullRun.objects.create(pull=pull, trigger=trigger, started_at=now, cursor_before=pull.cursor)
     cursor = Cursor(pull.cursor)
     ingestor = Ingestor(pull.source, via="pull")

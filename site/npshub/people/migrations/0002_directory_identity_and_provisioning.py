@@ -1,6 +1,5 @@
 import uuid
 
-import django.db.models.deletion  # noqa: F401
 from django.conf import settings
 from django.db import migrations, models
 
