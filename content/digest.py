@@ -1,12 +1,13 @@
 """The demo digest: a Digest section and this month's issue (not sent: an editor sends it)."""
 
 from django.utils import timezone
+from wagtail.models import Locale
 
 from npshub.pages.models import DigestPage, HomePage, SectionPage
 
 
 def ensure_digest_section():
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale=Locale.get_default()).first()
     section = home.get_children().filter(slug="digest").first()
     if section is None:
         section = home.add_child(instance=SectionPage(
@@ -23,11 +24,10 @@ def load_digest(stdout):
     created = 0
     if not section.get_children().filter(slug=slug).exists():
         section.add_child(instance=DigestPage(
-            title=f"NPS digest, {today:%B %Y}", title_ru=f"Дайджест NPS, {today:%m.%Y}", slug=slug, month=today,
+            title=f"NPS digest, {today:%B %Y}", slug=slug, month=today,
             intro="This month we called back more customers than ever. Here is what they told us, how our score "
                   "moved, and the stories colleagues wrote.",
-            intro_ru="В этом месяце мы перезвонили большему числу клиентов, чем когда-либо. Вот что они сказали, "
-                     "как изменилась наша оценка и что написали коллеги.",
         ))
         created = 1
     stdout.write(f"digest: {created} new")
+    return section.get_parent().specific

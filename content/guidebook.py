@@ -42,11 +42,9 @@ def load_guidebook(section, stdout):
         logo = _logo_document()
         downloads = [{"type": "download", "value": {"document": logo.pk, "description": "Vector logo for screens and print"}}] if logo else []
         section.add_child(instance=GuideBookPage(
-            title="Visual identity", title_ru="Фирменный стиль", slug="visual-identity",
+            title="Visual identity", slug="visual-identity",
             intro="Our colours, type, logo and voice. Every colour and size on this page comes straight from the "
                   "theme the site and the emails use, so it is always current.",
-            intro_ru="Наши цвета, шрифты, логотип и тон. Все цвета и размеры на этой странице берутся из темы сайта и "
-                     "писем, поэтому они всегда актуальны.",
             logo_usage=LOGO_USAGE, tone_of_voice=TONE, downloads=downloads,
         ))
         created = 1

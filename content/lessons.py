@@ -1,10 +1,15 @@
-"""Demo NPS education: five short lessons with quizzes (English, with Russian titles and intros)."""
+"""Demo NPS education: five short lessons with quizzes (English; content/russian.py translates them)."""
+
+import uuid
 
 from npshub.pages.models import LessonPage
 
 
 def _q(question, choices, correct, explanation):
-    return {"type": "question", "value": {"question": question, "choices": choices, "correct": correct,
+    # Choices in Wagtail's list-block format (with ids), so each is a segment translators see.
+    items = [{"type": "item", "value": choice, "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{question}/{n}"))}
+             for n, choice in enumerate(choices)]
+    return {"type": "question", "value": {"question": question, "choices": items, "correct": correct,
                                            "explanation": explanation}}
 
 
@@ -19,9 +24,8 @@ def _h(text):
 LESSONS = [
     {
         "slug": "what-is-nps", "minutes": 4,
-        "title": "What NPS is", "title_ru": "Что такое NPS",
+        "title": "What NPS is",
         "intro": "One question, asked the same way everywhere, that tells us whether customers would vouch for us.",
-        "intro_ru": "Один вопрос, заданный везде одинаково, который показывает, готовы ли клиенты нас рекомендовать.",
         "body": [
             _p("<p>Net Promoter Score starts with one question: <b>“How likely are you to recommend us to a friend or "
                "colleague?”</b> Customers answer on a scale from 0 (not at all likely) to 10 (extremely likely).</p>"),
@@ -51,9 +55,8 @@ LESSONS = [
     },
     {
         "slug": "promoters-passives-detractors", "minutes": 5,
-        "title": "Promoters, passives and detractors", "title_ru": "Промоутеры, нейтралы и критики",
+        "title": "Promoters, passives and detractors",
         "intro": "Who the three groups are, what they do after they leave the store, and what each needs from us.",
-        "intro_ru": "Кто входит в три группы, что они делают после визита и что каждой из них нужно от нас.",
         "body": [
             _h("Promoters (9–10)"),
             _p("<p>Loyal enthusiasts. They buy again, buy more, and bring friends. Thank them, and ask what we should "
@@ -76,9 +79,8 @@ LESSONS = [
     },
     {
         "slug": "why-it-matters-to-your-department", "minutes": 6,
-        "title": "Why NPS matters to every department", "title_ru": "Почему NPS важен каждому отделу",
+        "title": "Why NPS matters to every department",
         "intro": "Stores, logistics, the call centre, IT and the back office all move the score. Here is how.",
-        "intro_ru": "Магазины, логистика, колл-центр, ИТ и бэк-офис — все влияют на оценку. Вот как.",
         "body": [
             _p("<p><b>Stores:</b> a greeting, a short queue and a colleague who knows the product are the most "
                "common reasons customers give a 10. <b>Logistics:</b> late and damaged deliveries are the largest "
@@ -101,9 +103,8 @@ LESSONS = [
     },
     {
         "slug": "csat-and-ces", "minutes": 4,
-        "title": "CSAT and CES: NPS's two companions", "title_ru": "CSAT и CES: спутники NPS",
+        "title": "CSAT and CES: NPS's two companions",
         "intro": "Satisfaction with one interaction, and the effort it took: what each measures and when to use it.",
-        "intro_ru": "Удовлетворённость одним обращением и усилия клиента: что измеряет каждая метрика и когда её применять.",
         "body": [
             _p("<p><b>CSAT</b> (Customer Satisfaction) asks “How satisfied were you with …?” right after one "
                "interaction, usually on a 1–5 scale; the score is the share of 4s and 5s. It tells us how a "
@@ -122,9 +123,8 @@ LESSONS = [
     },
     {
         "slug": "how-to-move-a-detractor", "minutes": 6,
-        "title": "How to move a detractor", "title_ru": "Как вернуть критика",
+        "title": "How to move a detractor",
         "intro": "Call back within a day, listen first, fix what you can, and close the loop: a method that works.",
-        "intro_ru": "Перезвоните в течение суток, сначала выслушайте, исправьте, что можно, и замкните цикл.",
         "body": [
             _h("1. Call quickly"),
             _p("<p>Customers who hear from us within 24 hours are far more likely to change their view. Claim the "

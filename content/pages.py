@@ -1,7 +1,7 @@
 """The demo page tree: the hub home page and its sections."""
 
 from django.contrib.auth import get_user_model
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from npshub.pages.models import ArticlePage, HomePage, SectionPage
 
@@ -37,9 +37,10 @@ def ensure_wagtail_roots():
     database (`manage.py flush`, transactional tests) lacks them."""
     from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Collection, Locale
+    from wagtail.models import Collection
 
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
     root = Page.get_first_root_node()
@@ -52,7 +53,7 @@ def ensure_wagtail_roots():
 
 def load_pages(stdout):
     root = ensure_wagtail_roots()
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale=Locale.get_default()).first()
     if home is None:
         home = root.add_child(instance=HomePage(
             title="Our customers, our score", slug="hub",

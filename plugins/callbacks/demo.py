@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from wagtail.models import Locale
 
 from callbacks import recordings, services
 from callbacks.models import Callback, Playbook, TrainingCollection, TrainingPage
@@ -60,7 +61,7 @@ def tone_wav(seconds=2.0, rate=8000):
 def _training_pages(stdout):
     from npshub.pages.models import HomePage, SectionPage
 
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale=Locale.get_default()).first()
     if home is None:
         return
     section = home.get_children().filter(slug="caller-training").first()
@@ -79,6 +80,19 @@ def _training_pages(stdout):
         created += 1
     if created:
         stdout.write(f"callbacks: {created} training pages")
+    _translate_training(section)
+
+
+def _translate_training(section):
+    """The training pages in Russian too (as an editor translates them with wagtail-localize)."""
+    from npshub.pages.translating import locale, translate
+
+    from callbacks.demo_ru import TRAINING_RU
+
+    russian = locale("ru")
+    for page in section.get_descendants(inclusive=True).filter(locale=section.locale).specific().order_by("path"):
+        if not page.has_translation(russian):
+            translate(page, "ru", TRAINING_RU, publish=page.live)
 
 
 def _playbooks():

@@ -17,6 +17,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from callbacks.storage import private_storage
+from npshub.pages.i18n import SAME_URL
 
 
 class Outcome(models.TextChoices):
@@ -206,6 +207,7 @@ class TrainingPage(Page):
         help_text=_("The short guide every caller must acknowledge before the first claim (one page)."),
     )
 
+    override_translatable_fields = SAME_URL  # one URL in every language
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body"), FieldPanel("is_caller_guide")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     template = "callbacks/training_page.html"

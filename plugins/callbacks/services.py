@@ -261,7 +261,10 @@ def _mask_fallback(text):
 def caller_guide():
     from callbacks.models import TrainingPage
 
-    return TrainingPage.objects.live().filter(is_caller_guide=True).first()
+    from wagtail.models import Locale
+
+    guide = TrainingPage.objects.live().filter(is_caller_guide=True, locale=Locale.get_default()).first()
+    return guide.localized if guide else None  # in the reader's language where translated
 
 
 def has_acknowledged(user):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from callbacks import recordings, services
 from callbacks.models import Callback, Outcome, Recording, TrainingCollection, TrainingPage
+from npshub.pages.i18n import in_reader_locale
 from npshub.people.models import Department, Team
 
 
@@ -81,7 +82,7 @@ def queue(request):
         "acknowledged": services.has_acknowledged(request.user), "guide": services.caller_guide(),
         "scope_all": services.scope_department_ids(request.user) is None,
         "my_department": services.user_department(request.user),
-        "training": TrainingPage.objects.live().order_by("path")[:6],
+        "training": in_reader_locale(TrainingPage.objects.live().order_by("path"))[:6],
         "query": request.GET.urlencode(),
     })
 
@@ -145,7 +146,7 @@ def _detail(request, callback, outcome_form=None, recording_form=None, status=20
         "outcome_form": outcome_form or OutcomeForm(), "recording_form": recording_form or RecordingForm(),
         "recordings": callback.recordings.all(), "attempts": callback.call_attempts.select_related("user"),
         "acknowledged": services.has_acknowledged(request.user), "guide": services.caller_guide(),
-        "training": TrainingPage.objects.live().order_by("path")[:6],
+        "training": in_reader_locale(TrainingPage.objects.live().order_by("path"))[:6],
         "can_listen": services.can_listen(request.user),
     }, status=status)
 

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from npshub.pages.blocks import SlugsBlock
 from nps_widgets import charts, data
 
 SIGNING_SALT = "nps_widgets.block"
@@ -47,12 +48,12 @@ def _topic_choices():
 class FilterBlock(blocks.StructBlock):
     """Which responses a widget counts."""
 
-    segment = blocks.CharBlock(required=False, max_length=200, label=_("Segment"), help_text=_("One value or a comma-separated list; empty: all."))
-    product = blocks.CharBlock(required=False, max_length=200, label=_("Product"))
-    channel = blocks.CharBlock(required=False, max_length=200, label=_("Channel"))
-    region = blocks.CharBlock(required=False, max_length=200, label=_("Region"))
-    team = blocks.CharBlock(required=False, max_length=200, label=_("Team"))
-    source = blocks.CharBlock(required=False, max_length=200, label=_("Source"), help_text=_("Source slug(s)."))
+    segment = SlugsBlock(max_length=200, label=_("Segment"), help_text=_("One value or a comma-separated list; empty: all."))
+    product = SlugsBlock(max_length=200, label=_("Product"))
+    channel = SlugsBlock(max_length=200, label=_("Channel"))
+    region = SlugsBlock(max_length=200, label=_("Region"))
+    team = SlugsBlock(max_length=200, label=_("Team"))
+    source = SlugsBlock(max_length=200, label=_("Source"), help_text=_("Source slug(s)."))
 
     class Meta:
         label = _("Filters")

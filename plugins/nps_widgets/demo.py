@@ -1,5 +1,7 @@
 """Demo: the live widgets on the home page and one meeting-room screen (idempotent)."""
 
+from wagtail.models import Locale
+
 from npshub.pages.models import HomePage
 
 from nps_widgets.models import Screen
@@ -13,9 +15,18 @@ HOME_BLOCKS = [
     ("breakdown", {"title": "NPS by product", "period": "90", "by": "product", "display": "bars", "limit": 8}),
 ]
 
+TITLES_RU = {
+    "Brand NPS, last 90 days": "NPS бренда за 90 дней",
+    "Who recommends us": "Кто нас рекомендует",
+    "NPS month by month": "NPS по месяцам",
+    "What detractors talk about": "О чём говорят критики",
+    "What customers say this month": "Что клиенты говорят в этом месяце",
+    "NPS by product": "NPS по товарам",
+}
+
 
 def load(stdout):
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale=Locale.get_default()).first()
     if home is not None:
         present = {block.block_type for block in home.body}
         missing = [(name, value) for name, value in HOME_BLOCKS if name not in present]
@@ -30,6 +41,9 @@ def load(stdout):
             home.body = widgets + kept
             home.save_revision().publish()
             stdout.write(f"nps_widgets: {len(missing)} live widgets added to the home page")
+            from npshub.pages.translating import translate
+
+            translate(home, "ru", TITLES_RU)  # the translation gets the widgets, titled in Russian
     screen, created = Screen.objects.get_or_create(
         name="Boardroom screen", room="3rd floor boardroom", defaults={"period_days": 90},
     )

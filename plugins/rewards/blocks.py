@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from npshub.pages.blocks import SlugsBlock
 from npshub.people.models import Team
 from rewards import challenges, services
 
@@ -9,7 +10,7 @@ class ChallengeProgressBlock(blocks.StructBlock):
     """A team's running challenges with their progress, computed from the real data."""
 
     title = blocks.CharBlock(max_length=100, default=_("Team challenges"))
-    team = blocks.CharBlock(required=False, max_length=100, help_text=_("Team slug; empty: the reader's own team."))
+    team = SlugsBlock(max_length=100, help_text=_("Team slug; empty: the reader's own team."))
 
     class Meta:
         icon = "pick"

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from wagtail.models import Site
+from django.db.models import Q
+from wagtail.models import Page, Site
 
 from npshub import plugins, theme
+from npshub.pages.i18n import in_reader_locale
 from npshub.people import roles
 
 
@@ -20,12 +22,19 @@ def _plugin_nav(user_roles):
 
 
 def _sections(request):
+    """The menu: the home page's sections in the reader's language (untranslated ones in the
+    default language, marked with it)."""
     site = Site.find_for_request(request)
     if site is None:
         return []
+    homes = site.root_page.get_translations(inclusive=True)
+    under = Q()
+    for home in homes.only("path"):
+        under |= Q(path__startswith=home.path)
+    sections = Page.objects.live().in_menu().filter(under, depth=site.root_page.depth + 1)
     return [
-        {"title": page.title, "url": page.url}
-        for page in site.root_page.get_children().live().in_menu().only("title", "url_path")
+        {"title": page.title, "url": page.url, "lang": page.other_language}
+        for page in in_reader_locale(sections.order_by("path").only("title", "url_path", "locale", "translation_key"))
     ]
 
 

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "content",
     *PLUGIN_APPS,
     "wagtail_modeladmin",
+    "wagtail_localize",
+    "wagtail_localize.locales",  # replaces wagtail.locales: locales with wagtail-localize's sync options
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -314,7 +316,10 @@ WAGTAILADMIN_BASE_URL = env_str("NPSHUB_BASE_URL", "http://127.0.0.1:8000")
 NPSHUB_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip", "svg", "png"]
-WAGTAIL_I18N_ENABLED = False
+# Content per locale (pages, snippets, reference data): one page tree per language, translated in
+# the admin with wagtail-localize. The reader's language picks the tree; URLs stay the same.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILAPI_BASE_URL = NPSHUB_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 

@@ -74,9 +74,15 @@ def test_schema_and_docs(client):
 def test_wagtail_content_api_needs_sign_in(client, demo, employee):
     assert client.get("/api/v2/pages/").status_code in (401, 403)
     client.force_login(employee)
-    response = client.get("/api/v2/pages/?type=pages.ArticlePage&fields=intro")
+    response = client.get("/api/v2/pages/?type=pages.ArticlePage&fields=intro&locale=en")
     assert response.status_code == 200
     assert response.json()["meta"]["total_count"] == 2
+    # Each language's tree on its own: the Russian translations of the same two articles.
+    russian = client.get("/api/v2/pages/?type=pages.ArticlePage&fields=intro&locale=ru").json()
+    assert russian["meta"]["total_count"] == 2
+    assert {item["title"] for item in russian["items"]} == {
+        "Звонок, который изменил мою неделю", "Чему критики научили нас в доставке"}
+    assert all(item["meta"]["locale"] == "ru" for item in russian["items"])
 
 
 def test_directory_hides_contact_details(client, demo, employee):

@@ -4,6 +4,8 @@ from django.db import transaction
 from content.company import DEMO_PASSWORD, ROLE_LOGINS, load_company
 from content.pages import ensure_wagtail_roots, load_pages
 from content.responses import load_responses
+from content.reference_labels import load_labels
+from content.russian import translate_tree
 from content.topics import load_topics
 from npshub import plugins
 from npshub.feedback import rollups
@@ -28,6 +30,7 @@ class Command(BaseCommand):
             load_pages(self.stdout)
         load_topics(self.stdout)  # before the responses, which get tagged as they are stored
         load_responses(responses, self.stdout)
+        load_labels(self.stdout)  # after the responses, whose new values ingestion recorded
         from content.pulls import load_pull
 
         with transaction.atomic():
@@ -35,7 +38,9 @@ class Command(BaseCommand):
         from content.digest import load_digest
 
         with transaction.atomic():
-            load_digest(self.stdout)
+            home = load_digest(self.stdout)
+            # The Russian tree: every demo page translated (plugins translate the pages they add).
+            self.stdout.write(f"russian translations: {translate_tree(home, 'ru')} new")
         rollups.ensure_built()  # demo data loaded before the rollups existed gets them now
         for plugin in plugins.get_plugins():
             if plugin.demo:

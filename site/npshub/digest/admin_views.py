@@ -43,7 +43,10 @@ def desk(request):
     from npshub.pages.models import DigestPage
 
     _require_editor(request)
-    issues = DigestPage.objects.order_by("-month", "-pk")[:24]
+    from wagtail.models import Locale
+
+    # One row per issue (its source page); each recipient gets the translation in their language.
+    issues = DigestPage.objects.filter(locale=Locale.get_default()).order_by("-month", "-pk")[:24]
     mailings = {m.issue_id: m for m in Mailing.objects.filter(kind=Mailing.DIGEST)}
     rows = [{"issue": issue, "mailing": mailings.get(issue.pk)} for issue in issues]
     weekly = Mailing.objects.filter(kind=Mailing.WEEKLY)[:8]

@@ -18,6 +18,7 @@ from npshub.digest import tracking
 from npshub.digest.mime import placeholder
 from npshub.digest.models import OPTIONAL_TYPES, EmailPreference, Mailing, RenderedEmail, SendLog
 from npshub.digest.render import html_to_text, render_mjml
+from npshub.pages.i18n import in_language
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 HREF = re.compile(r'href="(https?://[^"]+)"')
@@ -76,6 +77,7 @@ def personal_urls():
 
 
 def digest_context(issue, language):
+    issue = in_language(issue, language)  # the issue's translation: title, note and body in that language
     with translation.override(language):
         articles = [
             {"title": a.title, "intro": a.intro, "url": base_url() + a.url,
@@ -85,8 +87,8 @@ def digest_context(issue, language):
         ]
         return {
             "issue": issue,
-            "title": issue.display_title,
-            "intro": issue.display_intro,
+            "title": issue.title,
+            "intro": issue.intro,
             "issue_url": base_url() + issue.url,
             "hub_url": base_url() + "/",
             "month": issue.month_start,
@@ -104,7 +106,8 @@ def render_email(kind, source, language, links):
     if kind == Mailing.DIGEST:
         context = digest_context(source, language)
         with translation.override(language):
-            subject = source.subject or source.display_title
+            translated = in_language(source, language)
+            subject = translated.subject or translated.title
         template = "digest"
     else:
         context = weekly_context(source, language)

@@ -45,7 +45,9 @@ def start_digest(issue):
 def send_issue(issue_id):
     from npshub.pages.models import DigestPage
 
-    issue = DigestPage.objects.live().get(pk=issue_id)
+    from npshub.pages.i18n import canonical
+
+    issue = canonical(DigestPage.objects.live().get(pk=issue_id))  # one mailing per issue, whichever translation was picked
     mailing = start_digest(issue)
     return {"mailing": mailing.pk, "batches": enqueue(mailing)}
 
@@ -56,8 +58,10 @@ def send_monthly_digest():
     from npshub.pages.models import DigestPage
 
     last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    from wagtail.models import Locale
+
     issue = DigestPage.objects.live().filter(month__gte=last_month, month__lt=timezone.localdate().replace(day=1)) \
-        .order_by("-first_published_at").first()
+        .filter(locale=Locale.get_default()).order_by("-first_published_at").first()
     if issue is None:
         logger.warning("Monthly digest: no published issue for %s", last_month)
         return None

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from npshub import events
 from npshub.csvrows import Report
-from npshub.feedback import rollups, topics
+from npshub.feedback import reference, rollups, topics
 from npshub.feedback.bulk import Row, insert_rows, update_rows
 from npshub.feedback.masking import mask_pii
 from npshub.feedback.models import CustomerContact, Response, ResponseChange, Source
@@ -383,6 +383,7 @@ class Ingestor:
             insert_rows(ResponseChange, change_records)
         update_rows(CustomerContact, replaced, list(CONTACT_FIELDS.values()))
         rollups.apply(added=[*added, *changed], removed=old_versions)
+        reference.ensure(reference.values_of([*new, *changed]))  # new slugs become reference records
         topics.tag_responses(added, rules=self._rules)
         if changed:
             topics.tag_responses(changed, rules=self._rules, replace=True)
@@ -428,6 +429,7 @@ def store_new(pairs, via="demo"):
             [CustomerContact(response=response, **contact) for response, contact in pairs if contact], batch_size=1000
         )
         rollups.apply(added=responses, removed=[])
+        reference.ensure(reference.values_of(responses))
         topics.tag_responses(responses, rules=rules)
         ids = [response.pk for response in responses]
         transaction.on_commit(lambda: events.publish(

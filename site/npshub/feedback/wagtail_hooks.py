@@ -11,8 +11,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import InspectView
 
+from npshub.feedback.models import CustomerContact, DimensionValue, Response, Source, Topic
 from npshub.feedback.pulls.admin import PullRunAdmin, SourcePullAdmin, admin_urls
-from npshub.feedback.models import CustomerContact, Response, Source, Topic
 from npshub.people import roles
 
 CONTACT_VIEWED = "feedback.view_contact"
@@ -120,3 +120,20 @@ class TopicViewSet(SnippetViewSet):
 
 
 register_snippet(TopicViewSet)
+
+
+class DimensionValueViewSet(SnippetViewSet):
+    """Reference data: CX admins name products, regions, segments, channels, teams and sources per
+    language (new slugs arrive from ingestion labelled with themselves)."""
+
+    model = DimensionValue
+    icon = "list-ul"
+    menu_label = _("Dimension values")
+    menu_order = 220
+    add_to_admin_menu = True
+    list_display = ("label", "slug", "dimension", "locale")
+    list_filter = ("dimension",)
+    search_fields = ("label", "slug")
+
+
+register_snippet(DimensionValueViewSet)

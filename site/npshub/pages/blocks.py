@@ -13,6 +13,22 @@ from wagtail.images.blocks import ImageBlock
 from npshub import plugins
 
 
+class SlugsBlock(blocks.CharBlock):
+    """Slugs (a dimension value or a comma-separated list): keys, the same in every language, so
+    never offered to translators (wagtail-localize asks blocks for their segments)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def get_translatable_segments(self, value):
+        return []
+
+    def restore_translated_segments(self, value, segments):
+        return value
+
+
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(max_length=200)
     level = blocks.ChoiceBlock(choices=[("h2", "H2"), ("h3", "H3")], default="h2")
@@ -24,7 +40,7 @@ class HeadingBlock(blocks.StructBlock):
 
 class CallToActionBlock(blocks.StructBlock):
     title = blocks.CharBlock(max_length=120)
-    text = blocks.TextBlock(required=False)
+    text = blocks.TextBlock(required=False, default="")
     link = blocks.PageChooserBlock(required=False)
     url = blocks.URLBlock(required=False, help_text=_("Used when no page is chosen."))
     button = blocks.CharBlock(max_length=40, default=_("Learn more"))
@@ -44,7 +60,7 @@ class CallToActionBlock(blocks.StructBlock):
 
 class QuoteBlock(blocks.StructBlock):
     text = blocks.TextBlock()
-    attribution = blocks.CharBlock(required=False, max_length=150)
+    attribution = blocks.CharBlock(required=False, max_length=150, default="")
 
     class Meta:
         icon = "openquote"
@@ -94,7 +110,7 @@ class QuizQuestionBlock(blocks.StructBlock):
     question = blocks.CharBlock(max_length=300)
     choices = blocks.ListBlock(blocks.CharBlock(max_length=200), min_num=2, max_num=6)
     correct = blocks.IntegerBlock(min_value=1, max_value=6, help_text=_("Number of the right choice, from 1."))
-    explanation = blocks.TextBlock(required=False, help_text=_("Shown after answering."))
+    explanation = blocks.TextBlock(required=False, default="", help_text=_("Shown after answering."))
 
     class Meta:
         icon = "help"
@@ -104,7 +120,7 @@ class DownloadBlock(blocks.StructBlock):
     """A downloadable asset (logo pack, template) from the Wagtail document library."""
 
     document = DocumentChooserBlock()
-    description = blocks.CharBlock(max_length=200, required=False)
+    description = blocks.CharBlock(max_length=200, required=False, default="")
 
     class Meta:
         icon = "doc-full"

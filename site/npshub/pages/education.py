@@ -6,7 +6,10 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagtail.models import Locale
+
 from npshub import events
+from npshub.pages.i18n import canonical
 
 
 def quiz_questions(lesson):
@@ -39,7 +42,8 @@ def grade(lesson, answers):
 def _progress(lesson, user):
     from npshub.pages.models import LessonProgress
 
-    progress, _created = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+    # One progress per lesson whatever language it was read in: kept on the default-locale page.
+    progress, _created = LessonProgress.objects.get_or_create(user=user, lesson=canonical(lesson))
     return progress
 
 
@@ -51,6 +55,7 @@ def complete(lesson, user):
             return progress
         progress.completed_at = timezone.now()
         progress.save(update_fields=["completed_at"])
+    lesson = canonical(lesson)
     events.publish(events.lesson_completed, sender=type(lesson), lesson=lesson, user=user,
                    event_id=f"lesson_completed:{lesson.pk}:{user.pk}")
     return progress
@@ -70,8 +75,9 @@ def take_quiz(lesson, user, answers):
             progress.passed_at, first_pass = timezone.now(), True
         progress.save()
     if first_pass:
-        events.publish(events.quiz_passed, sender=type(lesson), lesson=lesson, user=user, score=score,
-                       event_id=f"quiz_passed:{lesson.pk}:{user.pk}")
+        source = canonical(lesson)
+        events.publish(events.quiz_passed, sender=type(source), lesson=source, user=user, score=score,
+                       event_id=f"quiz_passed:{source.pk}:{user.pk}")
     if passed:
         complete(lesson, user)
     return score, passed, results
@@ -111,7 +117,7 @@ def lesson_context(lesson, request):
     user = request.user
     progress = None
     if user.is_authenticated:
-        progress = LessonProgress.objects.filter(user=user, lesson=lesson).first()
+        progress = LessonProgress.objects.filter(user=user, lesson=canonical(lesson)).first()
     siblings = list(lesson.get_siblings().live().type(type(lesson)).specific().order_by("path"))
     index = next((i for i, page in enumerate(siblings) if page.pk == lesson.pk), 0)
     return {
@@ -126,7 +132,7 @@ def user_progress(user):
     """Metric ``education.user_progress``: {"lessons_completed": int, "lessons_total": int}."""
     from npshub.pages.models import LessonPage, LessonProgress
 
-    live = LessonPage.objects.live()
+    live = LessonPage.objects.live().filter(locale=Locale.get_default())  # each lesson once, not per language
     return {
         "lessons_completed": LessonProgress.objects.filter(
             user=user, completed_at__isnull=False, lesson__in=live).count(),

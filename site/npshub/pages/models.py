@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -15,31 +15,11 @@ from wagtail import blocks as wagtail_blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from npshub.pages.blocks import DownloadBlock, HubStreamField, QuizQuestionBlock
-
-
-class RussianFieldsMixin(models.Model):
-    """Russian title and intro next to the English ones: pages show them to employees whose
-    language is Russian (``display_title``, ``display_intro``), falling back to English."""
-
-    title_ru = models.CharField(_("title (Russian)"), max_length=255, blank=True)
-    intro_ru = models.TextField(_("intro (Russian)"), blank=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def display_title(self):
-        return self.title_ru if self.title_ru and translation.get_language() == "ru" else self.title
-
-    @property
-    def display_intro(self):
-        return self.intro_ru if self.intro_ru and translation.get_language() == "ru" else self.intro
-
-    translation_panels = [MultiFieldPanel([FieldPanel("title_ru"), FieldPanel("intro_ru")], heading=_("Russian"))]
+from npshub.pages.i18n import SAME_URL, active_locale, in_reader_locale, route_with_fallback
 
 
 class HomePage(Page):
@@ -48,6 +28,7 @@ class HomePage(Page):
     intro = models.CharField(_("intro"), max_length=300, blank=True)
     body = HubStreamField(blank=True)
 
+    override_translatable_fields = SAME_URL
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     api_fields = [APIField("intro"), APIField("body")]
     parent_page_types = ["wagtailcore.Page"]
@@ -55,6 +36,10 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """Same URLs in every language; a page not translated yet is served from the other tree."""
+        return route_with_fallback(self, request, path_components, lambda home, *args: Page.route(home, *args))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -68,6 +53,7 @@ class SectionPage(Page):
     intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
     body = HubStreamField(blank=True)
 
+    override_translatable_fields = SAME_URL
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     api_fields = [APIField("intro"), APIField("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
@@ -77,8 +63,17 @@ class SectionPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["children"] = self.get_children().live().public().specific().order_by("-first_published_at")
+        context["children"] = self.children_in_reader_locale()
         return context
+
+    def children_in_reader_locale(self):
+        """Live children in the reader's language; pages not translated yet come from the section's
+        other translations (marked with their own language in the template)."""
+        under = models.Q()
+        for section in self.get_translations(inclusive=True).only("path"):
+            under |= models.Q(path__startswith=section.path)
+        pages = Page.objects.live().public().filter(under, depth=self.depth + 1).specific().order_by("-first_published_at")
+        return in_reader_locale(pages)
 
 
 class ArticlePage(Page):
@@ -95,6 +90,7 @@ class ArticlePage(Page):
     tags = ClusterTaggableManager(through="pages.ArticlePageTag", blank=True, verbose_name=_("topics"))
     body = HubStreamField(blank=True)
 
+    override_translatable_fields = SAME_URL
     content_panels = [
         *Page.content_panels, FieldPanel("intro"), FieldPanel("date"), FieldPanel("author"),
         FieldPanel("department"), FieldPanel("tags"), FieldPanel("body"),
@@ -116,7 +112,7 @@ class ArticlePageTag(TaggedItemBase):
     content_object = ParentalKey(ArticlePage, related_name="tagged_items", on_delete=models.CASCADE)
 
 
-class NewsPage(RussianFieldsMixin, Page):
+class NewsPage(Page):
     """An announcement: a CX initiative or a big win. The home page and the meeting-room screen
     show the latest ones (``NewsPage.latest()``)."""
 
@@ -132,9 +128,10 @@ class NewsPage(RussianFieldsMixin, Page):
     )
     body = HubStreamField(blank=True)
 
+    override_translatable_fields = SAME_URL
     content_panels = [
         *Page.content_panels, FieldPanel("date"), FieldPanel("kind"), FieldPanel("intro"),
-        FieldPanel("image"), FieldPanel("body"), *RussianFieldsMixin.translation_panels,
+        FieldPanel("image"), FieldPanel("body"),
     ]
     api_fields = [APIField("date"), APIField("kind"), APIField("intro"), APIField("image"), APIField("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.FilterField("kind")]
@@ -152,15 +149,16 @@ class NewsPage(RussianFieldsMixin, Page):
     @classmethod
     def latest(cls, limit=5, kind=None):
         """The newest live, public news items (optionally only one kind), newest first."""
-        items = cls.objects.live().public().select_related("image").order_by("-date", "-first_published_at")
+        items = cls.objects.live().public().select_related("image", "locale").order_by("-date", "-first_published_at")
         if kind:
             items = items.filter(kind=kind)
-        return items[:limit]
+        # Each item exists at most once per language: twice the limit holds `limit` groups.
+        return in_reader_locale(items.filter(locale__in=[active_locale(), Locale.get_default()])[: limit * 2])[:limit]
 
 
 # --- Education -------------------------------------------------------------------------------
 
-class LessonPage(RussianFieldsMixin, Page):
+class LessonPage(Page):
     """A lesson of the NPS education section: text, images and videos, then a short quiz.
     Employees mark it read and take the quiz on the page; progress is kept per employee."""
 
@@ -172,10 +170,10 @@ class LessonPage(RussianFieldsMixin, Page):
         _("pass mark (%)"), default=70, help_text=_("Share of right answers needed to pass.")
     )
 
+    override_translatable_fields = SAME_URL
     content_panels = [
         *Page.content_panels, FieldPanel("intro"), FieldPanel("minutes"), FieldPanel("body"),
         MultiFieldPanel([FieldPanel("quiz"), FieldPanel("pass_mark")], heading=_("Quiz")),
-        *RussianFieldsMixin.translation_panels,
     ]
     api_fields = [APIField("intro"), APIField("minutes"), APIField("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
@@ -221,7 +219,7 @@ class LessonProgress(models.Model):
 
 # --- Brand guide book ------------------------------------------------------------------------
 
-class GuideBookPage(RussianFieldsMixin, Page):
+class GuideBookPage(Page):
     """The brand guide book: colours, type and spacing come from the theme's tokens.json at
     render time (never typed here); editors write the logo rules and tone of voice."""
 
@@ -231,9 +229,10 @@ class GuideBookPage(RussianFieldsMixin, Page):
     downloads = StreamField([("download", DownloadBlock())], blank=True, verbose_name=_("downloads"))
     body = HubStreamField(blank=True)
 
+    override_translatable_fields = SAME_URL
     content_panels = [
         *Page.content_panels, FieldPanel("intro"), FieldPanel("logo_usage"), FieldPanel("tone_of_voice"),
-        FieldPanel("downloads"), FieldPanel("body"), *RussianFieldsMixin.translation_panels,
+        FieldPanel("downloads"), FieldPanel("body"),
     ]
     parent_page_types = ["pages.SectionPage", "pages.HomePage"]
 
@@ -260,6 +259,7 @@ class ArticleSubmissionPage(Page):
         default="Thank you! Your article is with the editors; you will see it here once it is published.",
     )
 
+    override_translatable_fields = SAME_URL
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("thanks")]
     parent_page_types = ["pages.SectionPage"]
     subpage_types = []
@@ -276,7 +276,7 @@ class ArticleSubmissionPage(Page):
 
 # --- Digest --------------------------------------------------------------------------------------
 
-class DigestPage(RussianFieldsMixin, Page):
+class DigestPage(Page):
     """A monthly digest issue: the month's articles and automatic highlights. It is a web page
     and the source of the email that goes to its audience (everyone when no audience is chosen)."""
 
@@ -291,13 +291,13 @@ class DigestPage(RussianFieldsMixin, Page):
         help_text=_("Comma-separated role names (employee, caller, team_manager, editor, cx_admin)."),
     )
 
+    override_translatable_fields = SAME_URL
     content_panels = [
         *Page.content_panels, FieldPanel("month"), FieldPanel("intro"), FieldPanel("body"),
         MultiFieldPanel([
             FieldPanel("subject"), FieldPanel("audience_departments"), FieldPanel("audience_teams"),
             FieldPanel("audience_roles"),
         ], heading=_("Email and audience (nothing chosen: all staff)")),
-        *RussianFieldsMixin.translation_panels,
     ]
     api_fields = [APIField("month"), APIField("intro"), APIField("body")]
     parent_page_types = ["pages.SectionPage"]
@@ -327,7 +327,8 @@ class DigestPage(RussianFieldsMixin, Page):
         return (self.month_start + datetime.timedelta(days=32)).replace(day=1)
 
     def articles(self):
-        return (
+        """The month's published articles, each once, in the reader's language where translated."""
+        return in_reader_locale(
             ArticlePage.objects.live().public()
             .filter(date__gte=self.month_start, date__lt=self.month_end)
             .select_related("author", "department").order_by("-date")

@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from npshub.pages.i18n import in_reader_locale
+
 ALLOWED_TAGS = ["p", "b", "strong", "i", "em", "ul", "ol", "li", "a", "h3", "br"]
 ALLOWED_ATTRIBUTES = {"a": ["href"]}
 
@@ -81,7 +83,8 @@ def serve_submission(page, request):
         return redirect(page.url)
     from npshub.pages.models import ArticlePage
 
-    mine = ArticlePage.objects.filter(author=request.user).order_by("-pk")[:10] if request.user.is_authenticated else []
+    mine = in_reader_locale(ArticlePage.objects.filter(author=request.user).order_by("-pk")[:20])[:10] \
+        if request.user.is_authenticated else []
     return TemplateResponse(request, page.get_template(request), {
         **page.get_context(request), "form": form, "my_articles": mine,
     }, status=400 if request.method == "POST" else 200)

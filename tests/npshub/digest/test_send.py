@@ -52,7 +52,7 @@ def send(issue=None):
 
 def test_digest_reaches_everyone_once_personalised(demo, smtp_server):
     User = get_user_model()
-    articles = SectionPage.objects.get(slug="articles")
+    articles = SectionPage.objects.filter(locale__language_code="en").get(slug="articles")
     articles.add_child(instance=ArticlePage(title="Hostile <img src=x onerror=alert(1)>", intro="About <b>NPS</b>",
                                             date=timezone.localdate()))
     employee = User.objects.get(username="employee")
@@ -61,6 +61,10 @@ def test_digest_reaches_everyone_once_personalised(demo, smtp_server):
     team_responses(team.slug, [10, 9, 10, 2], [10, 3],
                    comment="Great help, call me on +7 916 123-45-67 or ann@example.com <script>x</script>")
     issue = make_issue()
+    from npshub.pages.translating import translate
+
+    translate(issue, "ru", {"November digest": "Ноябрьский дайджест",
+                            "Dear colleagues, a big month.": "Дорогие коллеги, насыщенный месяц."})
     audience = User.objects.filter(is_active=True).exclude(email="")
     output = send(issue)
     assert f"sent {audience.count()} / skipped 0 / failed 0" in output
@@ -89,6 +93,11 @@ def test_digest_reaches_everyone_once_personalised(demo, smtp_server):
     # Russian-speaking colleague gets the Russian email.
     caller = User.objects.get(username="caller")
     assert caller.profile.language == "ru" and '<html lang="ru"' in html_part(by_to[caller.email])
+    # ... rendered from the issue's Russian translation: subject, title and editor's note.
+    russian = by_to[caller.email]
+    assert russian["Subject"] == "Ноябрьский дайджест" and message["Subject"] == "November digest"
+    assert "Дорогие коллеги, насыщенный месяц." in html_part(russian) and "November digest" not in html_part(russian)
+    assert "Дорогие коллеги" not in html
     # Re-running sends nothing more.
     output = send(issue)
     assert f"sent 0 / skipped {audience.count()} / failed 0" in output

@@ -16,12 +16,12 @@ def test_employee_submits_editor_approves_event_published(client, demo):
     User = get_user_model()
     author = User.objects.get(username="employee")
     client.force_login(author)
-    page = ArticleSubmissionPage.objects.get()
+    page = ArticleSubmissionPage.objects.filter(locale__language_code="en").get()
     assert "Write an article" in client.get(page.url).content.decode()
     response = client.post(page.url, {"title": "Rain, a parcel and a nine", "intro": "How one call turned a detractor.",
                                       "body": BODY, "tags": "delivery, callbacks"})
     assert response.status_code == 302
-    article = ArticlePage.objects.get(title="Rain, a parcel and a nine")
+    article = ArticlePage.objects.filter(locale__language_code="en").get(title="Rain, a parcel and a nine")
     assert not article.live and article.author == author and article.department == author.profile.department
     assert sorted(t.name for t in article.tags.all()) == ["callbacks", "delivery"]
     stored = str(article.get_latest_revision_as_object().body[0].value.source)
@@ -51,9 +51,9 @@ def test_editor_rejects_with_comment(client, demo):
     User = get_user_model()
     author = User.objects.get(username="employee")
     client.force_login(author)
-    page = ArticleSubmissionPage.objects.get()
+    page = ArticleSubmissionPage.objects.filter(locale__language_code="en").get()
     client.post(page.url, {"title": "Needs work", "intro": "Short.", "body": BODY, "tags": ""})
-    article = ArticlePage.objects.get(title="Needs work")
+    article = ArticlePage.objects.filter(locale__language_code="en").get(title="Needs work")
     state = WorkflowState.objects.get(object_id=str(article.pk))
     task_state = state.current_task_state.specific
     task_state.task.specific.on_action(task_state, User.objects.get(username="editor"), "reject", comment="Add figures")
@@ -67,6 +67,6 @@ def test_editor_rejects_with_comment(client, demo):
 
 def test_too_short_article_is_refused_clearly(client, demo):
     client.force_login(get_user_model().objects.get(username="employee"))
-    page = ArticleSubmissionPage.objects.get()
+    page = ArticleSubmissionPage.objects.filter(locale__language_code="en").get()
     response = client.post(page.url, {"title": "x", "intro": "y", "body": "too short"})
     assert response.status_code == 400 and "at least 20 words" in response.content.decode()

@@ -33,12 +33,12 @@ def table(view, data):
         header = ["period_start", *SCORE_COLUMNS]
         return header, [[point[c] for c in header] for point in data["points"]]
     if view == "breakdown":
-        header = [data["by"], *SCORE_COLUMNS]
-        return header, [[row["key"], *(row[c] for c in SCORE_COLUMNS)] for row in data["rows"]]
+        header = [data["by"], "label", *SCORE_COLUMNS]  # the slug keeps its own column
+        return header, [[row["key"], row["label"], *(row[c] for c in SCORE_COLUMNS)] for row in data["rows"]]
     if view == "ranking":
-        header = ["rank", data["by"], "lower_bound", "ranked", *SCORE_COLUMNS]
+        header = ["rank", data["by"], "label", "lower_bound", "ranked", *SCORE_COLUMNS]
         return header, [
-            [row["rank"], row["key"], row["lower_bound"], row["ranked"], *(row[c] for c in SCORE_COLUMNS)]
+            [row["rank"], row["key"], row["label"], row["lower_bound"], row["ranked"], *(row[c] for c in SCORE_COLUMNS)]
             for row in data["rows"]
         ]
     header = ["period", *SCORE_COLUMNS, "change", "change_margin_of_error", "significant"]

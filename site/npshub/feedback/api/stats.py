@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response as APIResponse
 from rest_framework.views import APIView
 
-from npshub.feedback import stats
+from npshub.feedback import reference, stats
 from npshub.feedback.filters import FILTER_PARAMS, InvalidFilter, StatsFilter
 
 FILTER_PARAMETERS = [
@@ -122,6 +122,12 @@ def period_filters(params):
     return filters
 
 
+def with_labels(by, rows):
+    """Rows keep the slug as ``key`` and get its ``label`` in the request's language (contract extended)."""
+    names = reference.labels(by, [row["key"] for row in rows])
+    return [{**row, "label": names.get(row["key"], row["key"])} for row in rows]
+
+
 def run_view(view, params):
     """The data of one statistics view for query ``params`` (used by the API and the exports)."""
     if view == "summary":
@@ -131,12 +137,12 @@ def run_view(view, params):
         return {"interval": interval, "points": stats.timeseries(parse_filter(params), interval)}
     if view == "breakdown":
         by = choice(params, "by", stats.BREAKDOWNS, None)
-        return {"by": by, "rows": stats.breakdown(parse_filter(params), by)}
+        return {"by": by, "rows": with_labels(by, stats.breakdown(parse_filter(params), by))}
     if view == "ranking":
         by = choice(params, "by", stats.BREAKDOWNS, None)
         minimum = positive_int(params, "min_responses", stats.ranking_min_responses())
         return {"by": by, "min_responses": minimum,
-                "rows": stats.ranking(parse_filter(params), by, min_responses=minimum)}
+                "rows": with_labels(by, stats.ranking(parse_filter(params), by, min_responses=minimum))}
     if view == "compare":
         filter_a, filter_b = period_filters(params)
         return stats.compare(filter_a, filter_b)

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         from npshub.digest.mailing import audience
         from npshub.pages.models import DigestPage
 
-        issues = DigestPage.objects.live()
+        from wagtail.models import Locale
+
+        issues = DigestPage.objects.live().filter(locale=Locale.get_default())  # an issue, not each translation
         if issue:
             found = issues.filter(pk=int(issue)) if issue.isdigit() else issues.filter(slug=issue)
             page = found.first()

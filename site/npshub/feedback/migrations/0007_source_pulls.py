@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0005_response_comment_masked'),
+        ('feedback', '0006_dimension_values'),
     ]
 
     operations = [
