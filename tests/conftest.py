@@ -34,6 +34,26 @@ def _fresh_cache():
     cache.clear()
 
 
+def _transactional(request):
+    marker = request.node.get_closest_marker("django_db")
+    return (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _wagtail_roots(request):
+    """A transactional test starts from a database the previous one flushed: give it back what
+    Wagtail's migrations create (locales, root page, root collection), as a real install has."""
+    if _transactional(request):
+        request.getfixturevalue("transactional_db")
+        from content.pages import ensure_wagtail_roots
+
+        ensure_wagtail_roots()
+
+
 @pytest.fixture(autouse=True)
 def _wagtail_locales(request):
     """Migrations create the site's Wagtail locales; a transactional test's flush (live servers,

@@ -3,6 +3,8 @@ import os
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from npshub.env import env_int
+
 
 class CallbacksConfig(AppConfig):
     name = "callbacks"
@@ -16,7 +18,7 @@ class CallbacksConfig(AppConfig):
         description = "Call back consenting customers, record the calls, learn from them."
         api = "callbacks.api.register"
         urls = "callbacks.urls"
-        nav = [(_("Callbacks"), "callbacks:queue", ("caller", "cx_admin"))]
+        nav = [(_("Callbacks"), "callbacks:queue", ("caller", "cx_admin")), (_("Training calls"), "callbacks:training")]
         blocks = "callbacks.blocks.BLOCKS"
         demo = "callbacks.demo.load"
         css = ["callbacks/callbacks.css"]
@@ -24,6 +26,8 @@ class CallbacksConfig(AppConfig):
             "callbacks-expire-claims": {"task": "callbacks.expire_claims", "schedule": 60},
             "callbacks-refresh-priorities": {"task": "callbacks.refresh_priorities", "schedule": 900},
             "callbacks-purge-recordings": {"task": "callbacks.purge_recordings", "schedule": 3600},
+            "callbacks-purge-notes": {"task": "callbacks.purge_notes", "schedule": 24 * 3600},
+            "callbacks-purge-audit-log": {"task": "callbacks.purge_audit_log", "schedule": 24 * 3600},
         }
         settings = {
             "CALLBACKS_MAX_SCORE": 6,                 # detractors: 0..6
@@ -41,10 +45,14 @@ class CallbacksConfig(AppConfig):
             "CALLBACKS_PBX_TIMEOUT": 5,
             "CALLBACKS_PBX_WEBHOOK_SECRET": os.environ.get("CALLBACKS_PBX_WEBHOOK_SECRET", ""),
             "CALLBACKS_RECORDING_MAX_BYTES": 50 * 1024 * 1024,
-            "CALLBACKS_RECORDING_RETENTION_DAYS": 180,
+            "CALLBACKS_RECORDING_RETENTION_DAYS": env_int("CALLBACKS_RECORDING_RETENTION_DAYS", 180),
             "CALLBACKS_RECORDINGS_STORAGE": None,
             "CALLBACKS_CENTRAL_DEPARTMENTS": ["cx"],  # their members see every department's queue
             "CALLBACKS_RECOVERY_MIN_SCORE": 7,
+            "CALLBACKS_LISTEN_SESSION_MINUTES": 30,   # one audited listen per user and recording per session
+            # Retention (README "Who sees what"): notes a year after the call, audit entries two years.
+            "CALLBACKS_NOTES_RETENTION_DAYS": env_int("CALLBACKS_NOTES_RETENTION_DAYS", 365),
+            "CALLBACKS_AUDIT_RETENTION_DAYS": env_int("CALLBACKS_AUDIT_RETENTION_DAYS", 730),
         }
 
     def ready(self):

@@ -19,14 +19,14 @@ class CallbackStatsBlock(blocks.StructBlock):
         from django.core.cache import cache
         from django.utils import timezone
 
-        from callbacks import services
+        from callbacks.stats import stats
 
         days = value.get("days")
         key = f"callbacks:stats-block:{days}"
         result = cache.get(key)
         if result is None:
             start = timezone.now() - timedelta(days=days) if days else None
-            result = services.stats(None, start, None)
+            result = stats(start, None)
             cache.set(key, result, 300)
         return result
 

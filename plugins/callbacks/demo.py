@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from wagtail.models import Locale
 
-from callbacks import recordings, services
+from callbacks import queue, recordings, workflow
 from callbacks.models import Callback, Playbook, TrainingCollection, TrainingPage
 from npshub.feedback import nps
 from npshub.feedback.models import Response
@@ -114,7 +114,7 @@ def _queue(stdout, now):
     recent = Response.objects.filter(
         nps.category_q(nps.DETRACTOR), callback_consent=True, data_consent=True, callback__isnull=True
     ).order_by("-submitted_at").values_list("pk", flat=True)[:missing]
-    queued = services.queue_responses(list(recent), now=now, max_age_days=3650)
+    queued = queue.queue_responses(list(recent), now=now, max_age_days=3650)
     # Demo responses are bulk-loaded at once: spread their arrival evenly over the last three days
     # (newest answer, latest arrival) so that the queue shows a realistic mix of due and overdue.
     changed = []
@@ -123,7 +123,7 @@ def _queue(stdout, now):
     for index, callback in enumerate(fresh):
         received = now - timedelta(hours=72) * index / max(len(fresh), 1)
         callback.due_at = received + timedelta(hours=settings.CALLBACKS_SLA_HOURS.get(callback.category, 48))
-        callback.priority = services.compute_priority(callback.response.score, callback.response.segment, received, callback.category, now)
+        callback.priority = queue.compute_priority(callback.response.score, callback.response.segment, received, callback.category, now)
         changed.append(callback)
     Callback.objects.bulk_update(changed, ["due_at", "priority"])
     if queued:
@@ -139,12 +139,13 @@ def _completed_call(stdout, now):
         or Callback.objects.filter(status=Callback.Status.OPEN).first()
     if callback is None:
         return
-    services.acknowledge_guide(caller)
-    services.claim(caller, callback.pk, now=now)
+    workflow.acknowledge_guide(caller)
+    workflow.claim(caller, callback.pk, now=now)
     recordings.attach(callback, SimpleUploadedFile("call.wav", tone_wav(), content_type="audio/wav"), caller)
-    services.record_outcome(
+    workflow.record_outcome(
         caller, callback.pk, "reached", resolved=True, tags="quality, replacement",
-        notes="The customer explained the fault in detail. We arranged a replacement at the store; she was glad someone called.",
+        notes="The customer explained the fault in detail. We arranged a replacement at the store; she was glad "
+              "someone called. If the store has none, call her back on +7 916 555-01-02.",
     )
     # The demo caller walks the guide acknowledgement themselves: forget this one.
     from callbacks.models import GuideAcknowledgement
@@ -152,11 +153,10 @@ def _completed_call(stdout, now):
     GuideAcknowledgement.objects.filter(user=caller).delete()
     if editor:
         callback.refresh_from_db()
-        services.mark_exemplary(editor, callback)
         collection, _created = TrainingCollection.objects.get_or_create(
             name="Great recoveries", defaults={"description": "Calls that turned an unhappy customer around."}
         )
-        collection.calls.add(callback)
+        workflow.add_to_collection(editor, callback, collection)
     stdout.write("callbacks: one completed call with a recording in the library")
 
 

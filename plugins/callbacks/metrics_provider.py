@@ -31,7 +31,7 @@ def team_contact_rate(team_slug, start=None, end=None):
     due = _period(
         Callback.objects.filter(response__team=team_slug, category="detractor")
         .exclude(status=Callback.Status.WITHDRAWN)
-        .filter(Q(due_at__lte=timezone.now()) | Q(first_contact_at__isnull=False)),  # as services.stats
+        .filter(Q(due_at__lte=timezone.now()) | Q(first_contact_at__isnull=False)),  # as stats.stats
         "due_at", start, end,
     )
     total = due.count()

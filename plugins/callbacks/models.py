@@ -2,7 +2,9 @@
 playbooks per segment and the training material for callers.
 
 Personal data never lives here: the customer's name and phone stay in feedback.CustomerContact
-and are read only for the claimant (``services.contact_for``), each read written to AuditLog.
+and are read only for the claimant (``workflow.contact_for``), each read written to AuditLog.
+Call notes are stored twice when written: as typed (``notes``) and masked (``notes_masked``, what
+everyone but their author and CX admins reads, and what search looks in; see ``access``).
 """
 
 import uuid
@@ -56,6 +58,7 @@ class Callback(models.Model):
     first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    notes_masked = models.TextField(_("notes (personal data masked)"), blank=True)
     tags = models.CharField(_("tags"), max_length=300, blank=True, help_text=_("Comma-separated."))
     resolved = models.BooleanField(_("resolved"), default=False)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
@@ -101,6 +104,7 @@ class CallAttempt(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     notes = models.TextField(blank=True)
+    notes_masked = models.TextField(blank=True)
     resolved = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -164,6 +168,7 @@ class AuditLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "action", "at"], name="auditlog_user_action_at")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}#{self.object_id}"

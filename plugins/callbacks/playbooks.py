@@ -18,15 +18,6 @@ def detractors_queued():
     return playbook is None or playbook.action == Playbook.Action.QUEUE
 
 
-def email_sender():
-    """The digest pipeline's transactional sender, or None while it is not installed."""
-    try:
-        from npshub.digest.transactional import send_branded_email
-    except ImportError:
-        return None
-    return send_branded_email
-
-
 def schedule(response_ids):
     """Create the pending e-mail actions for new consenting promoters / passives; idempotent."""
     playbooks = {

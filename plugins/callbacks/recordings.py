@@ -11,8 +11,10 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from callbacks.models import Recording
-from callbacks.services import WorkflowError, audit
+from callbacks.access import audit
+from callbacks.models import Callback, Recording
+from callbacks.workflow import WorkflowError
+from npshub.feedback.models import Response
 
 M4A_BRANDS = {b"M4A ", b"M4B ", b"mp42", b"mp41", b"isom", b"iso2", b"dash", b"3gp4", b"3gp5"}
 
@@ -55,6 +57,14 @@ def check(upload):
     return content_type, upload.size
 
 
+def refuse_without_consent(callback):
+    """A customer who withdrew consent or was erased gets no new recording (409), whoever sends it."""
+    current = Callback.objects.select_for_update().filter(pk=callback.pk).values_list("status", flat=True).first()
+    consenting = Response.objects.filter(pk=callback.response_id, callback_consent=True, data_consent=True).exists()
+    if current == Callback.Status.WITHDRAWN or not consenting:
+        raise WorkflowError(_("This customer withdrew consent or had their data erased: no recording is kept."), status=409)
+
+
 def attach(callback, upload, user=None, source="upload", actor=None):
     """Check and store ``upload`` for ``callback``; a failure leaves neither a row nor a file."""
     try:
@@ -70,10 +80,14 @@ def attach(callback, upload, user=None, source="upload", actor=None):
     stored_name = None
     try:
         with transaction.atomic():
+            refuse_without_consent(callback)
             recording.file.save("recording", File(upload), save=False)
             stored_name = recording.file.name
             recording.save()
             audit(user, "recording_added", callback, actor=actor, recording=recording.pk, size=size, source=source)
+    except WorkflowError as error:
+        audit(user, "recording_refused", callback, actor=actor, reason=error.detail)
+        raise
     except Exception:
         if stored_name:
             recording.file.storage.delete(stored_name)
@@ -81,10 +95,18 @@ def attach(callback, upload, user=None, source="upload", actor=None):
     return recording
 
 
-def delete_recording(recording):
-    storage, name = recording.file.storage, recording.file.name
-    recording.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+def delete_recordings(recordings):
+    """Delete recording rows now and their files once the transaction commits; returns how many."""
+    recordings = list(recordings)
+    names = [(recording.file.storage, recording.file.name) for recording in recordings]
+    Recording.objects.filter(pk__in=[r.pk for r in recordings]).delete()
+
+    def delete_files():
+        for storage, name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return len(names)
 
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from callbacks import services
+from callbacks import privacy, queue, workflow
+from callbacks.access import audit
 
 logger = logging.getLogger(__name__)
 
@@ -16,31 +17,30 @@ logger = logging.getLogger(__name__)
 @shared_task(name="callbacks.expire_claims")
 def expire_claims():
     """Unused claims go back to the queue (beat: every minute)."""
-    return services.expire_claims()
+    return workflow.expire_claims()
 
 
 @shared_task(name="callbacks.refresh_priorities")
 def refresh_priorities():
-    return services.refresh_priorities()
+    return queue.refresh_priorities()
 
 
 @shared_task(name="callbacks.purge_recordings")
 def purge_recordings():
     """Delete recordings past their retention date: rows and files (beat: hourly)."""
-    from callbacks.models import AuditLog, Recording
+    return privacy.purge_recordings().purged
 
-    deleted = 0
-    for recording in Recording.objects.filter(delete_after__lte=timezone.now()):
-        storage, name, pk, callback_id = recording.file.storage, recording.file.name, recording.pk, recording.callback_id
-        with transaction.atomic():
-            recording.delete()
-            AuditLog.objects.create(
-                actor="system", action="recording_purged", object_type="callback", object_id=str(callback_id),
-                detail={"recording": pk},
-            )
-        storage.delete(name)
-        deleted += 1
-    return deleted
+
+@shared_task(name="callbacks.purge_notes")
+def purge_notes():
+    """Clear call notes older than CALLBACKS_NOTES_RETENTION_DAYS (beat: daily)."""
+    return privacy.purge_notes().purged
+
+
+@shared_task(name="callbacks.purge_audit_log")
+def purge_audit_log():
+    """Delete audit entries older than CALLBACKS_AUDIT_RETENTION_DAYS (beat: daily)."""
+    return privacy.purge_audit_log().purged
 
 
 @shared_task(name="callbacks.click_to_dial", soft_time_limit=30)
@@ -61,7 +61,7 @@ def click_to_dial(callback_id, user_id):
     contact = CustomerContact.objects.filter(response_id=callback.response_id).first()
     if contact is None or not contact.phone:
         return {"ok": False, "error": "no phone number"}
-    extension = getattr(getattr(user, "profile", None), "phone_extension", "") or user.get_username()
+    extension = user.get_username()  # the PBX knows employees' extensions by username
     body = json.dumps({"phone": contact.phone, "extension": extension, "reference": f"callback-{callback.pk}"}).encode()
     request = urllib.request.Request(
         settings.CALLBACKS_PBX_DIAL_URL, data=body, method="POST", headers={"Content-Type": "application/json"}
@@ -73,7 +73,7 @@ def click_to_dial(callback_id, user_id):
         result = {"ok": False, "status": error.code}
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         result = {"ok": False, "error": str(getattr(error, "reason", error))[:200]}
-    services.audit(user, "click_to_dial", callback, **result)
+    audit(user, "click_to_dial", callback, **result)
     return result
 
 
@@ -81,7 +81,7 @@ def click_to_dial(callback_id, user_id):
 def run_playbook_action(action_id):
     """Send one playbook e-mail, exactly once (the row's result guards re-runs)."""
     from callbacks.models import PlaybookAction
-    from callbacks.playbooks import email_sender
+    from npshub.digest.transactional import send_branded_email
     from npshub.feedback.models import CustomerContact
 
     with transaction.atomic():
@@ -89,17 +89,14 @@ def run_playbook_action(action_id):
         if action is None or action.result != "pending":
             return action.result if action else "missing"
         contact = CustomerContact.objects.filter(response_id=action.response_id).first()
-        sender = email_sender()
         if contact is None or not contact.email or not action.response.data_consent:
             action.result, action.detail = "skipped", "no e-mail address or no consent"
-        elif sender is None:
-            action.result, action.detail = "skipped", "the branded e-mail sender is not installed"
         else:
             playbook = action.playbook
             first_name = (contact.name or "").split(" ")[0]
             template = "thank_you"  # one branded layout; the playbook supplies the words
             try:
-                ok = sender(
+                ok = send_branded_email(
                     contact.email, playbook.subject or "Thank you", template,
                     {"name": first_name, "message": playbook.message.replace("{name}", first_name)},
                     language=action.response.language or "en",

@@ -6,6 +6,7 @@ urlpatterns = [
     path("callbacks/", views.queue, name="queue"),
     path("callbacks/guide/", views.guide, name="guide"),
     path("callbacks/library/", views.library, name="library"),
+    path("callbacks/training/", views.training, name="training"),
     path("callbacks/recordings/<int:pk>/", views.recording, name="recording"),
     path("callbacks/<int:pk>/", views.detail, name="detail"),
     path("callbacks/<int:pk>/claim/", views.claim, name="claim"),

@@ -4,35 +4,60 @@ phone numbers are shown only to the claimant on the callback page."""
 
 from django import forms
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
-from wagtail_modeladmin.views import CreateView
+from wagtail_modeladmin.views import CreateView, InspectView
 
-from callbacks import services
+from callbacks import access, privacy
 from callbacks.models import AuditLog, Callback, ConsentChange, Playbook, PlaybookAction, TrainingCollection
 
 
+class CallbackInspectView(InspectView):
+    """One call record, as the need-to-know policy allows: out of it, 404; notes as ``access`` says."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not access.call_records(request.user, Callback.objects.filter(pk=self.instance.pk)).exists():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_field_label(self, field_name, field=None):
+        if field_name == "visible_notes":
+            return _("notes")
+        return super().get_field_label(field_name, field)
+
+    def get_field_display_value(self, field_name, field=None):
+        if field_name == "visible_notes":
+            return access.notes_of(self.request.user, self.instance) or self.model_admin.get_empty_value_display(field_name)
+        return super().get_field_display_value(field_name, field)
+
+
 class CallbackAdmin(ModelAdmin):
+    """Callbacks without contact data; only the call records the viewer may see (``access``)."""
+
     model = Callback
     menu_label = _("Callbacks")
     menu_icon = "mobile-alt"
     list_display = ("id", "score", "category", "status", "department", "priority", "due_at", "claimed_by", "outcome", "resolved", "exemplary")
     list_filter = ("status", "category", "outcome", "resolved", "exemplary", "department")
-    search_fields = ("notes", "tags", "response__product")
+    search_fields = ("notes_masked", "tags", "response__product")  # masked text only
     list_export = ("id", "score", "category", "status", "department", "priority", "due_at", "outcome", "resolved", "completed_at")
     inspect_view_enabled = True
+    inspect_view_class = CallbackInspectView
     inspect_view_fields = ("id", "category", "status", "department", "priority", "due_at", "attempts", "outcome",
-                           "notes", "tags", "resolved", "completed_at", "completed_by", "exemplary", "recovered_at")
+                           "visible_notes", "tags", "resolved", "completed_at", "completed_by", "exemplary", "recovered_at")
 
     def score(self, obj):
         return obj.response.score
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("response", "department", "claimed_by")
+        queryset = super().get_queryset(request).select_related("response", "department", "claimed_by")
+        return access.call_records(request.user, queryset)
 
 
 class ConsentCreateView(CreateView):
@@ -42,9 +67,9 @@ class ConsentCreateView(CreateView):
     def form_valid(self, form):
         change = form.save(commit=False)
         if change.kind == ConsentChange.Kind.ERASURE:
-            services.erase_personal_data(change.response, self.request.user, change.channel)
+            privacy.erase_personal_data(change.response, self.request.user, change.channel)
         else:
-            services.withdraw_consent(change.response, self.request.user, change.channel)
+            privacy.withdraw_consent(change.response, self.request.user, change.channel)
         messages.success(self.request, _("Recorded: the customer left the callback queue."))
         return redirect(self.get_success_url())
 
@@ -95,10 +120,21 @@ class PlaybookViewSet(SnippetViewSet):
     list_display = ["name", "category", "action", "active"]
 
 
+class TrainingCollectionForm(WagtailAdminModelForm):
+    """Editors put into a collection only exemplary calls whose record they may see."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "calls" in self.fields:
+            calls = Callback.objects.filter(exemplary=True).select_related("response")
+            self.fields["calls"].queryset = access.call_records(self.for_user, calls)
+
+
 class TrainingCollectionViewSet(SnippetViewSet):
     model = TrainingCollection
     icon = "media"
     list_display = ["name"]
+    edit_handler = ObjectList(TrainingCollection.panels, base_form_class=TrainingCollectionForm)
 
 
 register_snippet(PlaybookViewSet)

@@ -50,6 +50,26 @@ kudos_given = Signal()
 digest_sent = Signal()
 """A digest issue finished sending. kwargs: ``issue``, ``sent``, ``skipped``, ``failed``, ``event_id``."""
 
+customer_erased = Signal()
+"""A customer's personal data was erased (``npshub.feedback.erasure.erase``); receivers delete
+what they hold about that customer (recordings, notes...), in the same database transaction.
+
+Sender: ``feedback.Response``. kwargs: ``response`` (the Response, its contact already deleted,
+its comment masked), ``actor`` (the User who recorded the erasure, or None), ``actor_label``
+(str: a username, ``"source:<slug>"``...), ``channel`` (str: how the customer asked),
+``event_id`` (``"feedback.erased.<response pk>"``). Return value: ignored. A receiver that raises
+makes the whole erasure fail and roll back, so that nothing is half-erased."""
+
+contact_retention_holds = Signal()
+"""The core is about to purge customer contacts past ``FEEDBACK_CONTACT_RETENTION_DAYS``
+(``npshub.feedback.retention.purge_contacts``); receivers name the responses whose contact they
+still need (e.g. a callback in progress).
+
+Sender: ``feedback.CustomerContact``. kwargs: ``cutoff`` (aware datetime: contacts of responses
+submitted before it are due), ``event_id``. Return value: a QuerySet or iterable of
+``feedback.Response`` pks to keep this time. A receiver that raises stops the run (nothing is
+purged when a plugin cannot say what it needs)."""
+
 employee_deactivated = Signal()
 """An employee left (the directory's SCIM client, ``import_employees --deactivate-missing`` or an
 admin deactivated the account). The account stays (points, articles, audit entries keep their

@@ -367,6 +367,11 @@ LOGGING = {
     },
 }
 
+# --- Retention of personal data -----------------------------------------------------------
+# Customer contacts (name, phone, e-mail) are deleted this many days after the response was
+# submitted, unless a plugin still needs them (an open callback); beat task feedback.purge_contacts.
+FEEDBACK_CONTACT_RETENTION_DAYS = env_int("FEEDBACK_CONTACT_RETENTION_DAYS", 365)
+
 # --- Digest -------------------------------------------------------------------------------
 DIGEST_BATCH_SIZE = env_int("DIGEST_BATCH_SIZE", 500)          # recipients per Celery task / SMTP connection
 DIGEST_MAX_ATTEMPTS = env_int("DIGEST_MAX_ATTEMPTS", 5)         # transient failures before giving up

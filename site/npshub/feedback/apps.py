@@ -1,3 +1,4 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
 from django.conf import settings
 
@@ -9,5 +10,7 @@ class FeedbackConfig(AppConfig):
 
     @property
     def beat_schedule(self):  # collected by npshub.celery at beat start-up
-        return {"feedback-run-due-pulls": {"task": "feedback.run_due_pulls",
-                                           "schedule": float(settings.PULL_BEAT_SECONDS)}}
+        return {
+            "feedback-purge-contacts": {"task": "feedback.purge_contacts", "schedule": crontab(minute=20, hour=3)},
+            "feedback-run-due-pulls": {"task": "feedback.run_due_pulls", "schedule": float(settings.PULL_BEAT_SECONDS)},
+        }

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from npshub import events
 from npshub.csvrows import Report
-from npshub.feedback import reference, rollups, topics
+from npshub.feedback import erasure, reference, rollups, topics
 from npshub.feedback.bulk import Row, insert_rows, update_rows
 from npshub.feedback.masking import mask_pii
 from npshub.feedback.models import CustomerContact, Response, ResponseChange, Source
@@ -306,16 +306,17 @@ class Ingestor:
         pending, self._pending = self._pending, {}
         if self._rules is None:
             self._rules = topics.compile_rules()
+        refused = erasure.honour_tombstones(self.source, pending)  # withdrawn/erased stay so
         try:
-            self._store(pending)
+            self._store(pending, refused)
         except IntegrityError:
             # Another process stored some of these ids between our look-up and insert: the
             # batch was rolled back as a whole; look again and store it once more.
-            self._store(pending)
+            self._store(pending, refused)
         if self.on_batch:
             self.on_batch(self.report)
 
-    def _store(self, pending):
+    def _store(self, pending, refused=None):
         source = self.source
         report = Report()
         with transaction.atomic():
@@ -352,6 +353,7 @@ class Ingestor:
                 transaction.set_rollback(True)
             else:
                 self._write(new, new_contacts, changed, old_versions, change_records, contact_rows)
+                erasure.log_refusals(source, refused, self.via)
         self.report.created += report.created
         self.report.updated += report.updated
         self.report.duplicates += report.duplicates

@@ -48,6 +48,14 @@ def retag_all():
     return {topic.slug: retag(topic) for topic in Topic.objects.all()}
 
 
+@shared_task(name="feedback.purge_contacts")
+def purge_contacts():
+    """Delete customer contacts past their retention (beat: daily); returns how many."""
+    from npshub.feedback.retention import purge_contacts as purge
+
+    return purge().purged
+
+
 @shared_task(name="feedback.run_due_pulls")
 def run_due_pulls():
     """Beat, every PULL_BEAT_SECONDS: queue one task per pull whose time has come."""

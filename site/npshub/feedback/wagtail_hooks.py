@@ -11,7 +11,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import InspectView
 
-from npshub.feedback.models import CustomerContact, DimensionValue, Response, Source, Topic
+from npshub.admin_records import RecordAdmin
+from npshub.feedback.models import CustomerContact, DimensionValue, PurgeRun, Response, Source, Topic
 from npshub.feedback.pulls.admin import PullRunAdmin, SourcePullAdmin, admin_urls
 from npshub.people import roles
 
@@ -97,12 +98,22 @@ class ResponseAdmin(ModelAdmin):
     masked_comment.short_description = _("comment")
 
 
+class PurgeRunAdmin(RecordAdmin):
+    """What each retention run purged (contacts here; plugins record theirs the same way)."""
+
+    model = PurgeRun
+    menu_label = _("Purge runs")
+    menu_icon = "bin"
+    list_display = ("started_at", "what", "retention_days", "cutoff", "purged", "finished_at", "error")
+    list_filter = ("what",)
+
+
 @modeladmin_register
 class FeedbackGroup(ModelAdminGroup):
     menu_label = _("Feedback")
     menu_icon = "pick"
     menu_order = 200
-    items = (ResponseAdmin, SourceAdmin, SourcePullAdmin, PullRunAdmin)
+    items = (ResponseAdmin, SourceAdmin, SourcePullAdmin, PullRunAdmin, PurgeRunAdmin)
 
 
 hooks.register("register_admin_urls", admin_urls)

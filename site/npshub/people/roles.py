@@ -35,7 +35,7 @@ PERMISSIONS = {
         "people.add_store", "people.change_store", "people.view_store",
         "people.add_region", "people.change_region", "people.view_region",
         "feedback.add_source", "feedback.change_source", "feedback.view_source",
-        "feedback.view_response",
+        "feedback.view_response", "feedback.view_purgerun",
         "feedback.add_sourcepull", "feedback.change_sourcepull", "feedback.view_sourcepull",
         "feedback.delete_sourcepull", "feedback.view_pullrun",
     ],

@@ -9,21 +9,24 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from callbacks import metrics_provider, recordings, services, tasks
+from callbacks import metrics_provider, recordings, stats, tasks, workflow
+from callbacks.access import SearchThrottle
 from callbacks.models import AuditLog, Callback, TrainingCollection
 from npshub import metrics
+from tests import factories as f
+from tests.plugins.callbacks import helpers as h
 
 ROLES = ["employee", "caller", "team_manager", "editor", "cx_admin"]
 CALLERS = {"caller", "cx_admin"}
 
 
 @pytest.fixture
-def done_call(make_callback, make_user, wav_upload):
-    callback = make_callback()
-    caller = make_user("caller", acknowledged=True, username="thecaller")
-    services.claim(caller, callback.pk)
-    recording = recordings.attach(callback, wav_upload(), caller)
-    services.record_outcome(caller, callback.pk, "reached", notes="Kind conversation", resolved=True)
+def done_call():
+    callback = h.callback()
+    caller = h.person("caller", acknowledged=True, username="thecaller")
+    workflow.claim(caller, callback.pk)
+    recording = recordings.attach(callback, h.upload(), caller)
+    workflow.record_outcome(caller, callback.pk, "reached", notes="Kind conversation", resolved=True)
     callback.refresh_from_db()
     return callback, recording, caller
 
@@ -46,20 +49,20 @@ def client_for(user):
     ("get", "/api/v1/callbacks/stats/", {"caller", "team_manager", "editor", "cx_admin"}),
     ("post", "/api/v1/callbacks/consent/withdraw/", {"cx_admin"}),
 ])
-def test_api_permission_matrix(done_call, make_callback, make_user, api, role, method, path, allowed):
+def test_api_permission_matrix(done_call, role, method, path, allowed):
     callback, _recording, _caller = done_call
-    open_callback = make_callback()
-    user = make_user(role, acknowledged=True)
+    open_callback = h.callback()
+    user = h.person(role, acknowledged=True)
     url = path.format(id=callback.pk, open=open_callback.pk)
     data = {"source": "survey", "external_id": "none"} if "consent" in url else {}
-    reply = getattr(api(user), method)(url, data, format="json")
+    reply = getattr(f.api(user), method)(url, data, format="json")
     if role in allowed:
         assert reply.status_code not in (401, 403), (url, reply.content)
     else:
         assert reply.status_code == 403, (url, reply.status_code)
         assert "detail" in reply.json()
         assert "916" not in reply.content.decode()
-    assert api().get("/api/v1/callbacks/").status_code == 401
+    assert f.api().get("/api/v1/callbacks/").status_code == 401
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -67,12 +70,13 @@ def test_api_permission_matrix(done_call, make_callback, make_user, api, role, m
     ("/callbacks/", CALLERS),
     ("/callbacks/guide/", CALLERS),
     ("/callbacks/{id}/", CALLERS),
-    ("/callbacks/library/", {"caller", "editor", "cx_admin"}),
-    ("/callbacks/recordings/{rec}/", {"caller", "editor", "cx_admin"}),
+    ("/callbacks/library/", {"caller", "team_manager", "editor", "cx_admin"}),
+    ("/callbacks/training/", {"employee", "caller", "team_manager", "editor", "cx_admin"}),
+    ("/callbacks/recordings/{rec}/", {"caller", "team_manager", "editor", "cx_admin"}),
 ])
-def test_page_permission_matrix(done_call, make_user, role, path, allowed):
+def test_page_permission_matrix(done_call, role, path, allowed):
     callback, recording, _caller = done_call
-    user = make_user(role)
+    user = h.person(role)
     reply = client_for(user).get(path.format(id=callback.pk, rec=recording.pk))
     assert reply.status_code == (200 if role in allowed else 403)
     if reply.status_code == 403:
@@ -81,7 +85,7 @@ def test_page_permission_matrix(done_call, make_user, role, path, allowed):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_nobody_but_the_claimant_sees_the_number(done_call, make_callback, make_user, role):
+def test_nobody_but_the_claimant_sees_the_number(done_call, role):
     """Pages, API, admin list and export: the phone number and name appear only on the claimant's
     callback page / claim response while the claim lasts."""
     from npshub.people.roles import ensure_groups
@@ -90,10 +94,10 @@ def test_nobody_but_the_claimant_sees_the_number(done_call, make_callback, make_
     ensure_groups()
     grant_permissions(None)
     callback, recording, _ = done_call
-    open_callback = make_callback(phone="+7 999 555-44-33", name="Boris Titov")
-    claimant = make_user("caller", acknowledged=True)
-    services.claim(claimant, open_callback.pk)
-    user = make_user(role, acknowledged=True)
+    open_callback = h.callback(phone="+7 999 555-44-33", name="Boris Titov")
+    claimant = h.person("caller", acknowledged=True)
+    workflow.claim(claimant, open_callback.pk)
+    user = h.person(role, acknowledged=True)
     client = client_for(user)
     urls = ["/callbacks/", f"/callbacks/{open_callback.pk}/", f"/callbacks/{callback.pk}/", "/callbacks/library/",
             "/api/v1/callbacks/", f"/api/v1/callbacks/{open_callback.pk}/", "/admin/callbacks/callback/",
@@ -108,18 +112,18 @@ def test_nobody_but_the_claimant_sees_the_number(done_call, make_callback, make_
     assert b"+7 999 555-44-33" in page.content and b'href="tel:+79995554433"' in page.content
 
 
-def test_queue_page_and_guide_flow(make_callback, make_user):
-    callback = make_callback()
-    caller = make_user("caller")
+def test_queue_page_and_guide_flow():
+    callback = h.callback()
+    caller = h.person("caller")
     client = client_for(caller)
     page = client.get("/callbacks/")
     assert b"Read the caller guide" in page.content and f"/callbacks/{callback.pk}/".encode() in page.content
     refused = client.post(f"/callbacks/{callback.pk}/claim/")
     assert refused.status_code == 302 and refused["Location"].startswith("/callbacks/guide/")
     assert client.post("/callbacks/guide/", {}).status_code == 200  # box not ticked
-    assert not services.has_acknowledged(caller)
+    assert not workflow.has_acknowledged(caller)
     done = client.post("/callbacks/guide/", {"confirm": "yes", "next": f"/callbacks/{callback.pk}/"})
-    assert done.status_code == 302 and services.has_acknowledged(caller)
+    assert done.status_code == 302 and workflow.has_acknowledged(caller)
     client.post(f"/callbacks/{callback.pk}/claim/")
     detail = client.get(f"/callbacks/{callback.pk}/")
     assert b"+7 916 123-45-67" in detail.content and b"Save the outcome" in detail.content
@@ -136,9 +140,9 @@ def test_queue_page_and_guide_flow(make_callback, make_user):
     assert b"+7 916 123-45-67" not in client.get(f"/callbacks/{callback.pk}/").content
 
 
-def test_library_search_and_curation(done_call, make_user):
+def test_library_search_and_curation(done_call):
     callback, recording, _caller = done_call
-    editor = make_user("editor")
+    editor = h.person("editor")
     collection = TrainingCollection.objects.create(name="Great calls")
     client = client_for(editor)
     page = client.get("/callbacks/library/?q=kind")
@@ -148,21 +152,46 @@ def test_library_search_and_curation(done_call, make_user):
     assert client.post(f"/callbacks/{callback.pk}/curate/", {"collection": collection.pk}).status_code == 302
     callback.refresh_from_db()
     assert callback.exemplary and list(collection.calls.all()) == [callback]
-    assert client_for(make_user("caller")).post(f"/callbacks/{callback.pk}/curate/", {"exemplary": "1"}).status_code == 403
+    assert client_for(h.person("caller")).post(f"/callbacks/{callback.pk}/curate/", {"exemplary": "1"}).status_code == 403
 
 
-def test_stats_and_metrics(make_callback, make_user, make_response, api):
+def test_library_searches_only_masked_text_and_is_throttled(monkeypatch):
+    """Guessing a masked phone or e-mail with ``q`` finds nothing: only notes_masked, the tags and
+    the masked comment are searched. Searching is throttled per user (429), browsing is not."""
+    callback, recording, author = h.done_call(notes=h.NOTES)
+    client = client_for(author)
+    api = f.api(author)
+    hits = lambda q: [row["id"] for row in api.get("/api/v1/callbacks/library/", {"q": q}).json()["results"]]
+    assert hits("mobile") == [callback.pk] and hits("[phone]") == [callback.pk]  # the notes, masked
+    assert hits("kettle leaks") == [callback.pk]  # the customer's comment, masked
+    for guess in ("916", "111-22-33", "anna.o", "@example.net", "123-45-67"):
+        assert hits(guess) == [], guess
+        assert f'id="call-{callback.pk}"' not in client.get("/callbacks/library/", {"q": guess}).content.decode()
+    monkeypatch.setattr(SearchThrottle, "THROTTLE_RATES", {"search": "2/min"})
+    other = h.person("caller", team=callback.department.teams.first())
+    page, api = client_for(other), f.api(other)
+    assert page.get("/callbacks/library/", {"q": "mobile"}).status_code == 200
+    assert api.get("/api/v1/callbacks/library/", {"q": "mobile"}).status_code == 200
+    refused = page.get("/callbacks/library/", {"q": "mobile"})
+    assert refused.status_code == 429 and b"Please wait a minute" in refused.content
+    throttled = api.get("/api/v1/callbacks/library/", {"q": "mobile"})
+    assert throttled.status_code == 429 and "throttled" in throttled.json()["detail"] and throttled["Retry-After"]
+    assert page.get("/callbacks/library/").status_code == 200  # browsing without a search is not counted
+    assert client_for(h.person("caller")).get("/callbacks/library/", {"q": "mobile"}).status_code == 200  # per user
+
+
+def test_stats_and_metrics(org):
     now = timezone.now()
-    reached_in_time = make_callback(team="store-1")
-    late = make_callback(team="store-1")
-    never = make_callback(team="store-1")
-    caller = make_user("caller", acknowledged=True, team="store")
+    reached_in_time = h.callback(team="store-1")
+    late = h.callback(team="store-1")
+    never = h.callback(team="store-1")
+    caller = h.person("caller", acknowledged=True, team=org.retail_team)
     for callback, when, outcome in ((reached_in_time, now, "reached"), (late, now + timedelta(hours=60), "no_answer")):
-        services.claim(caller, callback.pk, now=when)
-        services.record_outcome(caller, callback.pk, outcome, resolved=outcome == "reached", now=when)
+        workflow.claim(caller, callback.pk, now=when)
+        workflow.record_outcome(caller, callback.pk, outcome, resolved=outcome == "reached", now=when)
     Callback.objects.filter(pk=never.pk).update(due_at=now - timedelta(hours=1))
     Callback.objects.filter(pk=late.pk).update(due_at=now - timedelta(hours=2))
-    data = api(caller).get("/api/v1/callbacks/stats/").json()
+    data = f.api(caller).get("/api/v1/callbacks/stats/").json()
     assert data["queued"] == 3 and data["due"] == 3 and data["contacted_in_target"] == 1
     assert data["contacted_in_target_share"] == 33.3
     assert data["reach_rate"] == 50.0 and data["resolution_rate"] == 100.0
@@ -174,26 +203,26 @@ def test_stats_and_metrics(make_callback, make_user, make_response, api):
     rate = metrics.call("callbacks.team_contact_rate", "store-1", None, None)
     assert rate == {"due": 3, "contacted_in_target": 1, "rate": 33.3}
     [win] = metrics.call("callbacks.wins", None, None, 5)
-    assert "kettle" in win["summary"] and "916" not in win["summary"] and win["caller"] == "Caller"
+    assert "kettle" in win["summary"] and "916" not in win["summary"] and win["caller"] == caller.get_full_name()
 
 
-def test_recovery_compares_later_nps(make_callback, make_user, make_response):
-    called = make_callback(phone="+7 900 000-00-01", email="")
-    not_called = make_callback(phone="+7 900 000-00-02", email="")
-    caller = make_user("caller", acknowledged=True)
-    services.claim(caller, called.pk)
-    services.record_outcome(caller, called.pk, "reached")
+def test_recovery_compares_later_nps():
+    called = h.callback(phone="+7 900 000-00-01", email="")
+    not_called = h.callback(phone="+7 900 000-00-02", email="")
+    caller = h.person("caller", acknowledged=True)
+    workflow.claim(caller, called.pk)
+    workflow.record_outcome(caller, called.pk, "reached")
     later = timezone.now() + timedelta(days=5)
-    make_response(score=10, phone="+7 900 000-00-01", email="", submitted_at=later)
-    make_response(score=2, phone="+7 900 000-00-02", email="", submitted_at=later)
-    result = services.stats()["recovery"]
+    h.customer(score=10, phone="+7 900 000-00-01", email="", submitted_at=later)
+    h.customer(score=2, phone="+7 900 000-00-02", email="", submitted_at=later)
+    result = stats.stats()["recovery"]
     assert result["called"]["nps"] == 100.0 and result["not_called"]["nps"] == -100.0
 
 
-def test_stats_block_renders(make_callback):
+def test_stats_block_renders():
     from callbacks.blocks import CallbackStatsBlock
 
-    make_callback()
+    h.callback()
     block = CallbackStatsBlock()
     html = block.render(block.to_python({"title": "Closing the loop", "days": 30}))
     assert "Closing the loop" in html and "Reach rate" in html
@@ -213,16 +242,16 @@ class _PBX(BaseHTTPRequestHandler):
         pass
 
 
-def test_click_to_dial_calls_the_pbx(make_callback, make_user, settings):
+def test_click_to_dial_calls_the_pbx(settings):
     server = HTTPServer(("127.0.0.1", 0), _PBX)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         settings.CALLBACKS_PBX_DIAL_URL = f"http://127.0.0.1:{server.server_port}/dial"
-        callback = make_callback()
-        caller = make_user("caller", acknowledged=True)
+        callback = h.callback()
+        caller = h.person("caller", acknowledged=True)
         assert tasks.click_to_dial.delay(callback.pk, caller.pk).get() == {"ok": False, "error": "no active claim"}
-        services.claim(caller, callback.pk)
+        workflow.claim(caller, callback.pk)
         reply = client_for(caller).post(f"/callbacks/{callback.pk}/dial/")
         assert reply.status_code == 302
         assert _PBX.received[-1] == {"phone": "+7 916 123-45-67", "extension": caller.username, "reference": f"callback-{callback.pk}"}

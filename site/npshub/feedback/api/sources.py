@@ -7,15 +7,10 @@ minutes away from our clock is refused, and so is a signature already accepted (
 both 401, nothing stored.
 """
 
-import datetime
-import hashlib
-import hmac
 import json
-import time
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import BaseParser
@@ -27,15 +22,10 @@ from npshub.api.permissions import role_required
 from npshub.feedback.api.ingest import IngestReportSerializer, report_body
 from npshub.feedback.api.pulls import PullSerializer, SourceWriteSerializer
 from npshub.feedback.ingest import Ingestor, items_of, map_record
-from npshub.feedback.models import Source, WebhookDelivery
+from npshub.feedback.models import Source
+from npshub.feedback.signing import accept_once, forget_expired, sign, verify
 
-TOLERANCE_SECONDS = 300
-
-
-def sign(secret, timestamp, body):
-    """The signature a sender puts in X-NPS-Signature for ``body`` (bytes) sent at ``timestamp``."""
-    message = str(timestamp).encode() + b"." + body
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+__all__ = ["WebhookView", "SourceListView", "register", "sign"]
 
 
 class RawBodyParser(BaseParser):
@@ -66,7 +56,7 @@ class WebhookView(APIView):
     def post(self, request, slug):
         source = get_object_or_404(Source, slug=slug)
         body = request.body
-        signature = self._verify(request, source, body)
+        signature = verify(request.headers, source.webhook_secret, body)
         try:
             payload = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
@@ -77,34 +67,13 @@ class WebhookView(APIView):
         if not source.active:
             raise exceptions.PermissionDenied("This source is inactive.")
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    WebhookDelivery.objects.create(source=source, signature=signature)
-            except IntegrityError:
-                raise exceptions.AuthenticationFailed("This delivery was already received (replay).") from None
+            accept_once(signature, source=source)
             ingestor = Ingestor(source, via="webhook")
             for index, item in enumerate(items):
                 ingestor.add(index, map_record(item, source.field_mapping or {}))
             report = ingestor.finish()
-        # Deliveries older than the tolerance can no longer be replayed: their timestamp is refused.
-        WebhookDelivery.objects.filter(
-            received_at__lt=timezone.now() - datetime.timedelta(seconds=2 * TOLERANCE_SECONDS)
-        ).delete()
+        forget_expired()
         return APIResponse(report_body(report), status=status.HTTP_201_CREATED)
-
-    def _verify(self, request, source, body):
-        timestamp = request.headers.get("X-NPS-Timestamp", "").strip()
-        given = request.headers.get("X-NPS-Signature", "").strip().lower().removeprefix("sha256=")
-        if not timestamp or not given:
-            raise exceptions.AuthenticationFailed("X-NPS-Timestamp and X-NPS-Signature headers are required.")
-        if not timestamp.isdigit():
-            raise exceptions.AuthenticationFailed("X-NPS-Timestamp must be Unix time in seconds.")
-        if abs(time.time() - int(timestamp)) > TOLERANCE_SECONDS:
-            raise exceptions.AuthenticationFailed("X-NPS-Timestamp is more than 5 minutes away: refused.")
-        expected = sign(source.webhook_secret, timestamp, body)
-        if not hmac.compare_digest(expected, given):
-            raise exceptions.AuthenticationFailed("Bad signature.")
-        return expected
 
     def get_authenticate_header(self, request):
         return 'NPS-Signature realm="webhook"'

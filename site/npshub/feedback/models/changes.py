@@ -24,11 +24,17 @@ class ResponseChange(models.Model):
 
 
 class WebhookDelivery(models.Model):
-    """A signed webhook body already accepted, so that a replay of it is refused."""
+    """A signed webhook body already accepted, so that a replay of it is refused: a source's
+    webhook (``source``), or another signed endpoint named by ``channel`` (e.g. a PBX)."""
 
-    source = models.ForeignKey("feedback.Source", on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey("feedback.Source", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=40, blank=True)
     signature = models.CharField(max_length=64)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "signature"], name="webhook_delivery_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "signature"], name="webhook_delivery_once"),
+            models.UniqueConstraint(fields=["channel", "signature"], condition=models.Q(source__isnull=True),
+                                    name="webhook_delivery_once_per_channel"),
+        ]

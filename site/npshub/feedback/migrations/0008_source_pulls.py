@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0006_dimension_values'),
+        ('feedback', '0007_tombstones_purge_runs_signed_deliveries'),
     ]
 
     operations = [

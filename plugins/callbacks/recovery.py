@@ -1,0 +1,105 @@
+"""Recovered customers: a called-back customer who later answers as a promoter or passive.
+
+A customer is recovered when a response submitted AFTER a completed callback in which they were
+reached carries a score >= CALLBACKS_RECOVERY_MIN_SCORE and shares a contact key with the
+called-back response (same phone, last 10 digits, or same e-mail, case-insensitive). Each
+callback is credited once, to the first such response; the event id is per callback.
+"""
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from callbacks.models import AuditLog, Callback, Outcome
+from npshub import events
+from npshub.feedback import nps
+from npshub.feedback.models import CustomerContact
+
+
+def contact_key(phone="", email=""):
+    """Keys that identify a customer across responses: sha256 of the phone's last 10 digits and
+    of the lower-cased e-mail (hashes, so the rule can be stated without handling the data)."""
+    keys = set()
+    digits = re.sub(r"\D", "", phone or "")
+    if len(digits) >= 7:
+        keys.add("p:" + hashlib.sha256(digits[-10:].encode()).hexdigest())
+    if email and "@" in email:
+        keys.add("e:" + hashlib.sha256(email.strip().lower().encode()).hexdigest())
+    return keys
+
+
+def detect_recoveries(response_ids):
+    """Credit the callbacks whose customer came back among ``response_ids`` (new responses)."""
+    new = list(
+        CustomerContact.objects.filter(
+            response_id__in=response_ids, response__score__gte=settings.CALLBACKS_RECOVERY_MIN_SCORE
+        ).select_related("response")
+    )
+    if not new:
+        return []
+    by_key = {}
+    for contact in new:
+        for key in contact_key(contact.phone, contact.email):
+            by_key.setdefault(key, []).append(contact.response)
+    recovered = []
+    candidates = Callback.objects.filter(
+        status=Callback.Status.DONE, recovered_at__isnull=True, first_contact_at__isnull=False,
+        call_attempts__outcome=Outcome.REACHED,
+    ).exclude(response_id__in=response_ids).select_related("response__contact", "completed_by").distinct()
+    for callback in candidates:
+        contact = getattr(callback.response, "contact", None)
+        if contact is None:
+            continue
+        later = sorted(
+            (r for key in contact_key(contact.phone, contact.email) for r in by_key.get(key, [])
+             if r.submitted_at > callback.completed_at),
+            key=lambda r: r.submitted_at,
+        )
+        if not later:
+            continue
+        with transaction.atomic():
+            if not Callback.objects.filter(pk=callback.pk, recovered_at__isnull=True).update(
+                recovered_at=timezone.now(), recovery_response=later[0]
+            ):
+                continue
+            callback.refresh_from_db()
+            AuditLog.objects.create(actor="system", action="recovered", object_type="callback", object_id=str(callback.pk))
+            recovered.append(callback)
+            transaction.on_commit(lambda cb=callback: events.publish(
+                events.customer_recovered, sender=Callback, callback=cb, user=cb.completed_by,
+                event_id=f"callbacks.recovered.{cb.pk}",
+            ))
+    return recovered
+
+
+def later_nps(rows, reached_ids):
+    """Later NPS of queued customers who were reached against those who were not: each group's
+    responses submitted after their callback was queued, matched by contact key. ``rows`` are
+    callback dicts (pk, response_id, created_at)."""
+    response_ids = [r["response_id"] for r in rows]
+    contacts = {c.response_id: c for c in CustomerContact.objects.filter(response_id__in=response_ids)}
+    keys_by_callback = {}
+    for r in rows:
+        contact = contacts.get(r["response_id"])
+        if contact:
+            keys_by_callback[r["pk"]] = (contact_key(contact.phone, contact.email), r["created_at"])
+    if not keys_by_callback:
+        return {"called": nps.score_result(0, 0, 0), "not_called": nps.score_result(0, 0, 0)}
+    later = {}
+    for contact in CustomerContact.objects.exclude(response_id__in=response_ids).select_related("response").only(
+        "phone", "email", "response__score", "response__submitted_at"
+    ):
+        if contact.response.score is None:
+            continue
+        for key in contact_key(contact.phone, contact.email):
+            later.setdefault(key, []).append((contact.response.submitted_at, contact.response.score))
+    groups = {"called": [0, 0, 0], "not_called": [0, 0, 0]}
+    for pk, (keys, since) in keys_by_callback.items():
+        scores = {(at, score) for key in keys for at, score in later.get(key, []) if at > since}
+        group = groups["called" if pk in reached_ids else "not_called"]
+        for _at, score in scores:
+            group[nps.category_index(score)] += 1
+    return {name: nps.score_result(*counts) for name, counts in groups.items()}
