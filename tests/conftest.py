@@ -55,24 +55,6 @@ def _wagtail_roots(request):
 
 
 @pytest.fixture(autouse=True)
-def _wagtail_locales(request):
-    """Migrations create the site's Wagtail locales; a transactional test's flush (live servers,
-    real workers) deletes them, and later tests that read Locale.get_default() would fail by order.
-    Tests that use the database get them back."""
-    marker = request.node.get_closest_marker("django_db")
-    names = set(request.fixturenames)
-    if marker is None and not names & {"db", "transactional_db", "live_server"}:
-        return
-    transactional = bool(names & {"transactional_db", "live_server"}) or bool(
-        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
-    request.getfixturevalue("transactional_db" if transactional else "db")
-    from wagtail.models import Locale
-
-    for code, _ in settings.WAGTAIL_CONTENT_LANGUAGES:
-        Locale.objects.get_or_create(language_code=code)
-
-
-@pytest.fixture(autouse=True)
 def _eager_celery(request):
     """Tasks run inline, except in tests marked ``worker``, which get a real worker process."""
     eager = request.node.get_closest_marker("worker") is None
