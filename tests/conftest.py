@@ -106,13 +106,14 @@ def _stop(process):
         process.wait()
 
 
-def start_worker(log_path, extra_args=()):
-    """Start a real Celery worker on the test database; returns the Popen once it answers."""
+def start_worker(log_path, extra_args=(), **env):
+    """Start a real Celery worker on the test database (``env`` added to its environment);
+    returns the Popen once it answers."""
     log = open(log_path, "w")
     process = subprocess.Popen(
         [str(BIN / "celery"), "-A", "npshub", "worker", "--loglevel=info", "--pool=solo",
          "--without-gossip", "--without-mingle", "--without-heartbeat", *extra_args],
-        cwd=ROOT, env=process_env(), stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=process_env(**env), stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -127,6 +128,30 @@ def start_worker(log_path, extra_args=()):
     raise RuntimeError(f"Celery worker did not answer in 60 s: {Path(log_path).read_text()[-3000:]}")
 
 
+def start_beat(tmp_path, **env):
+    """Start a real `celery beat` process (its own schedule file) with ``env`` added."""
+    log = open(tmp_path / "beat.log", "w")
+    return subprocess.Popen(
+        [str(BIN / "celery"), "-A", "npshub", "beat", "--loglevel=info", "-s", str(tmp_path / "beat-schedule")],
+        cwd=ROOT, env=process_env(**env), stdout=log, stderr=subprocess.STDOUT,
+    )
+
+
+def stop_process(process):
+    _stop(process)
+
+
+def wait_for_file(process, path, what, timeout=60, log=None):
+    """Wait until a helper process writes ``path`` (its "ready" file); fail with its log if it dies."""
+    deadline = time.monotonic() + timeout
+    while not Path(path).exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            tail = Path(log).read_text()[-3000:] if log and Path(log).exists() else ""
+            raise RuntimeError(f"{what} did not start. {tail}")
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db, tmp_path):
     """A real `celery worker` process sharing the test database and the broker."""
@@ -135,25 +160,31 @@ def celery_worker_process(transactional_db, tmp_path):
     _stop(process)
 
 
-@pytest.fixture
-def asgi_server(transactional_db, tmp_path):
-    """The project served by uvicorn (ASGI) on a free port, on the test database."""
-    port = free_port()
-    log = open(tmp_path / "uvicorn.log", "w")
+def start_asgi(log_path, port=None, **env):
+    """The project served by uvicorn (ASGI) on ``port`` (a free one by default), on the test
+    database, with ``env`` added to its environment; returns (url, Popen) once it accepts."""
+    port = port or free_port()
+    log = open(log_path, "w")
     process = subprocess.Popen(
         [str(BIN / "uvicorn"), "npshub.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=process_env(), stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=process_env(**env), stdout=log, stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError((tmp_path / "uvicorn.log").read_text()[-3000:])
+            raise RuntimeError(Path(log_path).read_text()[-3000:])
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             break
         except OSError:
             time.sleep(0.1)
+    return f"http://127.0.0.1:{port}", process
+
+
+@pytest.fixture
+def asgi_server(transactional_db, tmp_path):
+    """The project served by uvicorn (ASGI) on a free port, on the test database."""
+    url, process = start_asgi(tmp_path / "uvicorn.log")
     yield url
     _stop(process)
 

@@ -1,7 +1,7 @@
 from django.dispatch import receiver
 
-from callbacks import playbooks, privacy, queue, recovery
-from npshub.events import contact_retention_holds, customer_erased, responses_received
+from callbacks import access, playbooks, privacy, queue, recovery
+from npshub.events import contact_retention_holds, customer_erased, employee_deactivated, responses_received
 
 
 @receiver(responses_received, dispatch_uid="callbacks.on_responses")
@@ -26,3 +26,20 @@ def on_customer_erased(sender, response, actor=None, actor_label="", channel="",
 def hold_contacts(sender, **kwargs):
     """The contacts of callbacks still open are kept until the call is done."""
     return privacy.held_contacts()
+
+
+@receiver(employee_deactivated, dispatch_uid="callbacks.on_employee_deactivated")
+def on_employee_deactivated(sender, user, via="", **kwargs):
+    """A leaver's claims go back to the queue at once, each release audited."""
+    from django.db import transaction
+
+    from callbacks.models import Callback
+
+    with transaction.atomic():
+        held = list(Callback.objects.filter(status=Callback.Status.CLAIMED, claimed_by=user).select_for_update())
+        Callback.objects.filter(pk__in=[c.pk for c in held], status=Callback.Status.CLAIMED, claimed_by=user).update(
+            status=Callback.Status.OPEN, claimed_by=None, claimed_at=None, claim_expires_at=None)
+        for callback in held:
+            access.audit(None, "claim_released", callback, actor="system", reason=f"employee deactivated ({via})",
+                         holder=user.get_username())
+    return len(held)

@@ -37,5 +37,10 @@ def collect_beat_schedule():
 @beat_init.connect
 @beat_embedded_init.connect
 def _install_beat_schedule(sender, **kwargs):
-    # Runs once Django is set up and before the scheduler reads the schedule.
+    # Runs once Django is set up. Celery's beat service has already built its scheduler from the
+    # configuration by then (Service.start reads it before sending beat_init), so the entries are
+    # merged into that scheduler too, or beat would run none of them.
     app.conf.beat_schedule = {**(app.conf.beat_schedule or {}), **collect_beat_schedule()}
+    scheduler = getattr(sender, "scheduler", None)
+    if scheduler is not None:
+        scheduler.merge_inplace(app.conf.beat_schedule)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.db.models import Q
 from wagtail.models import Page, Site
@@ -48,4 +49,6 @@ def hub(request):
         "plugin_js": plugins.plugin_assets()[1],
         "nav_sections": _sections(request),
         "user_roles": user_roles,
+        "sso_enabled": settings.SSO_ENABLED,
+        "local_login": settings.LOCAL_LOGIN,
     }

@@ -98,3 +98,21 @@ def env_rate(name, default):
             f"The environment variable {name}={value!r} is not a rate: use e.g. 600/min, 20/s, 5000/hour or off."
         )
     return value
+
+
+def env_json(name, default=None, *, kind=None):
+    """A JSON value (an object or a list); ``kind`` (dict or list) checks its type."""
+    import json
+
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        parsed = json.loads(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"The environment variable {name} is not valid JSON: {exc}") from None
+    if kind is not None and not isinstance(parsed, kind):
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be a JSON {'object' if kind is dict else 'list'}."
+        )
+    return parsed

@@ -70,6 +70,12 @@ submitted before it are due), ``event_id``. Return value: a QuerySet or iterable
 ``feedback.Response`` pks to keep this time. A receiver that raises stops the run (nothing is
 purged when a plugin cannot say what it needs)."""
 
+employee_deactivated = Signal()
+"""An employee left (the directory's SCIM client, ``import_employees --deactivate-missing`` or an
+admin deactivated the account). The account stays (points, articles, audit entries keep their
+owner); whatever the employee held for others must be let go now (e.g. open callback claims).
+kwargs: ``user``, ``via`` (scim, import, admin), ``event_id``."""
+
 
 def publish(event, sender, **kwargs):
     """Send ``event`` to every receiver; log, never raise, a receiver's failure."""

@@ -7,12 +7,15 @@ installed. Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from npshub import plugins
-from npshub.env import env_bool, env_int, env_list, env_proxy_ssl_header, env_rate, env_secret_key, env_str
+from npshub.env import (
+    env_bool, env_int, env_json, env_list, env_proxy_ssl_header, env_rate, env_secret_key, env_str,
+)
 
 SITE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = SITE_DIR.parent
@@ -196,6 +199,52 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# Sign-in: local passwords (switchable off but for break-glass accounts) and, when configured,
+# the company's OpenID Connect provider (npshub.people.sso; README "Single sign-on").
+LOCAL_LOGIN = env_bool("LOCAL_LOGIN", True)
+LOCAL_LOGIN_USERS = env_list("LOCAL_LOGIN_USERS")  # break-glass usernames when LOCAL_LOGIN=0
+OIDC_ISSUER = (env_str("OIDC_ISSUER") or "").rstrip("/")
+OIDC_DISCOVERY_URL = env_str(
+    "OIDC_DISCOVERY_URL", f"{OIDC_ISSUER}/.well-known/openid-configuration" if OIDC_ISSUER else None)
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+SSO_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_DISCOVERY_URL)
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = env_json("OIDC_EXTRA_PARAMS", {}, kind=dict)
+# Our field -> the claim it is read from (README lists the defaults and the Entra ID names).
+OIDC_CLAIMS = {
+    "username": "preferred_username", "email": "email", "first_name": "given_name", "last_name": "family_name",
+    "department": "department", "team": "team", "job_title": "job_title", "language": "locale", "roles": "groups",
+    **env_json("OIDC_CLAIMS", {}, kind=dict),
+}
+# Directory groups / app roles (SSO claim values, SCIM group names or external ids) -> our roles.
+DIRECTORY_ROLE_MAPPING = env_json("DIRECTORY_ROLE_MAPPING", {}, kind=dict)
+DIRECTORY_DEFAULT_ROLES = env_list("DIRECTORY_DEFAULT_ROLES", ["employee"])
+AUTHENTICATION_BACKENDS = ["npshub.people.auth.LocalPasswordBackend"]
+if SSO_ENABLED:
+    AUTHENTICATION_BACKENDS.append("npshub.people.sso.CompanyAccountBackend")
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+# SCIM 2.0 provisioning at /scim/v2/ (npshub.people.scim); bearer tokens: `create_scim_token`.
+SCIM_SERVICE_PROVIDER = {
+    "NETLOC": urlsplit(env_str("NPSHUB_BASE_URL", "http://127.0.0.1:8000")).netloc,
+    "SCHEME": urlsplit(env_str("NPSHUB_BASE_URL", "http://127.0.0.1:8000")).scheme,
+    "AUTHENTICATION_SCHEMES": [{
+        "type": "oauthbearertoken", "name": "Bearer token", "primary": True,
+        "description": "Authorization: Bearer <token from `python manage.py create_scim_token NAME`>",
+    }],
+    "USER_ADAPTER": "npshub.people.scim.adapters.EmployeeAdapter",
+    "GROUP_MODEL": "npshub.people.models.DirectoryGroup",
+    "GROUP_ADAPTER": "npshub.people.scim.adapters.DirectoryGroupAdapter",
+    "USER_FILTER_PARSER": "npshub.people.scim.filters.EmployeeFilter",
+    "GROUP_FILTER_PARSER": "npshub.people.scim.filters.DirectoryGroupFilter",
+    "AUTH_CHECK_MIDDLEWARE": "npshub.people.scim.auth.BearerTokenCheck",
+    "GET_QUERYSET_POST_PROCESSOR_GETTER": "npshub.people.scim.adapters.queryset_post_processor_getter",
+    "WWW_AUTHENTICATE_HEADER": 'Bearer realm="NPS Hub SCIM"',
+}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -203,8 +252,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # django-axes first: it refuses a locked-out user or address before the password is checked.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out users before any check
+    *AUTHENTICATION_BACKENDS,
 ]
 
 # --- Sign-in lockout (django-axes), on both sign-in pages ---------------------------------
@@ -374,3 +423,13 @@ DIGEST_RETRY_BACKOFF = env_int("DIGEST_RETRY_BACKOFF", 60)      # seconds, doubl
 DIGEST_SENDING_TIMEOUT = env_int("DIGEST_SENDING_TIMEOUT", 1800)  # > CELERY_TASK_TIME_LIMIT: older claims are dead workers'
 DIGEST_WAIT_TIMEOUT = env_int("DIGEST_WAIT_TIMEOUT", 3600)      # send_digest gives up waiting after this
 TEAMS_TIMEOUT = env_int("TEAMS_TIMEOUT", 10)
+
+# --- Scheduled pulls and other systems (npshub.feedback.pulls, npshub.http) -----------------
+PULL_HTTP_TIMEOUT = env_int("PULL_HTTP_TIMEOUT", 30)            # seconds per HTTP request
+PULL_MAX_BYTES = env_int("PULL_MAX_BYTES", 100 * 1024 * 1024)   # per page or file
+PULL_MAX_PAGES = env_int("PULL_MAX_PAGES", 1000)                # per run
+PULL_SQL_TIMEOUT = env_int("PULL_SQL_TIMEOUT", 300)             # seconds, statement timeout of SQL pulls
+PULL_RETRY_BACKOFF = env_int("PULL_RETRY_BACKOFF", 60)          # seconds after a failure, doubled per failure
+PULL_ALERT_AFTER = env_int("PULL_ALERT_AFTER", 3)               # failed runs in a row before CX admins hear
+PULL_LOCK_TIMEOUT = env_int("PULL_LOCK_TIMEOUT", 3600)          # a run older than this was a dead worker's
+PULL_BEAT_SECONDS = env_int("PULL_BEAT_SECONDS", 60)            # how often beat looks for due pulls

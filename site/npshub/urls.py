@@ -64,6 +64,9 @@ urlpatterns = [
     re_path(r"^api/", errors.not_found),
 ]
 
+urlpatterns.insert(0, path("accounts/oidc/", include("npshub.people.sso")))  # 404 unless SSO_ENABLED
+urlpatterns.insert(0, path("scim/v2/", include(("npshub.people.scim.urls", "scim"), namespace="scim")))
+
 for plugin in plugins.get_plugins():
     if plugin.urls:
         urlpatterns.append(path("", include((plugin.urls.urlpatterns, plugin.label), namespace=plugin.label)))

@@ -1,5 +1,8 @@
 """Helpers for browser tests (importable; conftest.py only holds fixtures)."""
 
+import os
+from pathlib import Path
+
 from content.company import DEMO_PASSWORD
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -14,3 +17,10 @@ def sign_in(page, base_url, username, password=DEMO_PASSWORD, next_path="/"):
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("domcontentloaded")
+
+
+def shots(tmp_path):
+    """Where screenshots go: NPSHUB_SHOTS to keep them for a look, else the test's temp folder."""
+    folder = Path(os.environ.get("NPSHUB_SHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -31,6 +31,10 @@ class Command(BaseCommand):
         load_topics(self.stdout)  # before the responses, which get tagged as they are stored
         load_responses(responses, self.stdout)
         load_labels(self.stdout)  # after the responses, whose new values ingestion recorded
+        from content.pulls import load_pull
+
+        with transaction.atomic():
+            load_pull(self.stdout)
         from content.digest import load_digest
 
         with transaction.atomic():

@@ -115,6 +115,8 @@ class TeamsChannel(models.Model):
     active = models.BooleanField(_("active"), default=True)
     post_digest = models.BooleanField(_("post when a digest is sent"), default=True)
     post_weekly = models.BooleanField(_("post the weekly results"), default=True)
+    post_alerts = models.BooleanField(
+        _("post alerts"), default=False, help_text=_("Operational alerts for CX admins, e.g. a source pull that keeps failing."))
 
     class Meta:
         ordering = ["name"]

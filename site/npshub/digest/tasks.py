@@ -122,6 +122,11 @@ def _post_to_channels(reason, payload, flag):
         post_card.delay(record.pk, payload)
 
 
+def post_alert(reason, payload):
+    """An operational alert card to the channels that take alerts (TeamsChannel.post_alerts)."""
+    _post_to_channels(reason, payload, "post_alerts")
+
+
 def week_card(start, title=None, extra=()):
     from npshub.digest import highlights as hl
     from npshub.digest import teams

@@ -36,6 +36,20 @@ def build_card(title, nps, change, responses, highlights, chart_url, link_url, l
         {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}]}
 
 
+def alert_card(title, text, link_url, link_label="Open NPS Hub"):
+    """An operational alert (a pull that keeps failing, ...): a title, the detail, one link."""
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard", "version": "1.4",
+        "body": [{"type": "TextBlock", "size": "Large", "weight": "Bolder", "text": title, "wrap": True,
+                  "color": "Attention"},
+                 {"type": "TextBlock", "text": text, "wrap": True}],
+        "actions": [{"type": "Action.OpenUrl", "title": link_label, "url": link_url}],
+    }
+    return {"type": "message", "attachments": [
+        {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}]}
+
+
 def post(url, payload):
     """POST the card; returns the HTTP status, raises on a network error or a non-2xx answer."""
     request = urllib.request.Request(

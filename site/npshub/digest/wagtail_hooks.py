@@ -86,7 +86,7 @@ class TeamsChannelViewSet(SnippetViewSet):
     model = TeamsChannel
     icon = "group"
     menu_label = _("Teams channels")
-    list_display = ("name", "active", "post_digest", "post_weekly")
+    list_display = ("name", "active", "post_digest", "post_weekly", "post_alerts")
 
 
 register_snippet(TeamsChannelViewSet)

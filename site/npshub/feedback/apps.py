@@ -1,5 +1,6 @@
 from celery.schedules import crontab
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class FeedbackConfig(AppConfig):
@@ -7,7 +8,9 @@ class FeedbackConfig(AppConfig):
     label = "feedback"
     verbose_name = "Customer feedback"
 
-    # Collected by npshub.celery at beat start-up.
-    beat_schedule = {
-        "feedback-purge-contacts": {"task": "feedback.purge_contacts", "schedule": crontab(minute=20, hour=3)},
-    }
+    @property
+    def beat_schedule(self):  # collected by npshub.celery at beat start-up
+        return {
+            "feedback-purge-contacts": {"task": "feedback.purge_contacts", "schedule": crontab(minute=20, hour=3)},
+            "feedback-run-due-pulls": {"task": "feedback.run_due_pulls", "schedule": float(settings.PULL_BEAT_SECONDS)},
+        }

@@ -54,3 +54,26 @@ def purge_contacts():
     from npshub.feedback.retention import purge_contacts as purge
 
     return purge().purged
+
+
+@shared_task(name="feedback.run_due_pulls")
+def run_due_pulls():
+    """Beat, every PULL_BEAT_SECONDS: queue one task per pull whose time has come."""
+    from npshub.feedback.pulls import runner
+
+    ids = list(runner.due().values_list("pk", flat=True))
+    for pull_id in ids:
+        pull_source.delay(pull_id, "schedule")
+    return ids
+
+
+@shared_task(name="feedback.pull_source", acks_late=True)
+def pull_source(pull_id, trigger="schedule"):
+    """Run one pull (idempotent: ingestion stores each response once; the lock refuses a second
+    concurrent run). A scheduled run whose pull is no longer due was queued twice: skipped."""
+    from npshub.feedback.pulls import runner
+
+    if trigger == "schedule" and not runner.due().filter(pk=pull_id).exists():
+        return None
+    record = runner.run(pull_id, trigger)
+    return None if record is None else {"run": record.pk, "status": record.status, "created": record.created}

@@ -13,6 +13,7 @@ from wagtail_modeladmin.views import InspectView
 
 from npshub.admin_records import RecordAdmin
 from npshub.feedback.models import CustomerContact, DimensionValue, PurgeRun, Response, Source, Topic
+from npshub.feedback.pulls.admin import PullRunAdmin, SourcePullAdmin, admin_urls
 from npshub.people import roles
 
 CONTACT_VIEWED = "feedback.view_contact"
@@ -112,7 +113,10 @@ class FeedbackGroup(ModelAdminGroup):
     menu_label = _("Feedback")
     menu_icon = "pick"
     menu_order = 200
-    items = (ResponseAdmin, SourceAdmin, PurgeRunAdmin)
+    items = (ResponseAdmin, SourceAdmin, SourcePullAdmin, PullRunAdmin, PurgeRunAdmin)
+
+
+hooks.register("register_admin_urls", admin_urls)
 
 
 class TopicViewSet(SnippetViewSet):

@@ -1,33 +1,34 @@
-"""Employee import from CSV: idempotent on e-mail, bad rows reported by line and reason."""
+"""Employee import from CSV (a file or an http(s) URL): idempotent on e-mail, bad rows reported
+by line and reason; with ``deactivate_missing`` the file is the whole staff list and everyone
+else is a leaver (deactivated, never deleted), for companies without SCIM."""
 
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils.text import slugify
+from django.db.models.functions import Lower
 
-from npshub.csvrows import Report, read_rows
-from npshub.people import roles
-from npshub.people.models import Department, Profile, Store, Team
+from npshub import http
+from npshub.csvrows import Report, UnreadableFile, read_rows
+from npshub.people import directory, roles
+from npshub.people.models import Department, Store
 
 COLUMNS = ("email", "first_name", "last_name", "username", "department", "team", "store",
            "job_title", "language", "roles")
-LANGUAGES = {code for code, _ in Profile.LANGUAGES}
+LANGUAGES = directory.LANGUAGES
 
 
 class RowRejected(Exception):
     pass
 
 
-def _lookup(model, value, create_missing, **create_kwargs):
-    if not value:
-        return None
-    found = model.objects.filter(slug=slugify(value)).first() or model.objects.filter(name__iexact=value).first()
-    if found:
-        return found
-    if not create_missing:
-        raise RowRejected(f"unknown {model._meta.verbose_name} {value!r}")
-    return model.objects.create(name=value, slug=slugify(value), **create_kwargs)
+@dataclass
+class EmployeeReport(Report):
+    deactivated: int = 0
 
 
 def _parse_roles(value):
@@ -51,20 +52,11 @@ def import_row(values, create_missing=False):
     if language not in LANGUAGES:
         raise RowRejected(f"language {language!r} is not one of {', '.join(sorted(LANGUAGES))}")
     role_names = _parse_roles(values.get("roles", ""))
-    department = _lookup(Department, values.get("department"), create_missing)
-    team = None
-    if values.get("team"):
-        team = Team.objects.filter(slug=slugify(values["team"])).first()
-        if team is None:
-            if not (create_missing and department):
-                raise RowRejected(f"unknown team {values['team']!r}")
-            team = Team.objects.create(name=values["team"], slug=slugify(values["team"]), department=department)
-        department = department or team.department
-    store = None
-    if values.get("store"):
-        store = Store.objects.filter(slug=slugify(values["store"])).first()
-        if store is None:
-            raise RowRejected(f"unknown store {values['store']!r}")
+    try:
+        department = directory.find_or_create(Department, values.get("department"), create_missing)
+        store = directory.find_or_create(Store, values.get("store")) if values.get("store") else None
+    except directory.Unknown as exc:
+        raise RowRejected(str(exc)) from None
 
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).first()
@@ -75,24 +67,44 @@ def import_row(values, create_missing=False):
             raise RowRejected(f"username {username!r} is taken by another e-mail address")
         user = User(username=username, email=email)
         user.set_unusable_password()
-    user.first_name = values.get("first_name", user.first_name)[:150]
-    user.last_name = values.get("last_name", user.last_name)[:150]
-    user.save()
-    profile = user.profile
-    profile.department, profile.team, profile.store = department, team, store or profile.store
-    profile.job_title = values.get("job_title", profile.job_title)[:150]
-    profile.language = language
-    profile.save()
+    try:
+        profile = directory.apply_profile(user, {
+            "first_name": values.get("first_name", user.first_name), "last_name": values.get("last_name", user.last_name),
+            "department": department.name if department else "", "team": values.get("team", ""),
+            "job_title": values.get("job_title", None), "language": language,
+        }, create_missing=create_missing)
+    except directory.Unknown as exc:
+        raise RowRejected(str(exc)) from None
+    if store is not None:
+        profile.store = store
+        profile.save(update_fields=["store"])
     roles.grant(user, *role_names)
     return created
 
 
-def import_employees(path, create_missing=False, dry_run=False):
-    report = Report()
+def import_employees(path, create_missing=False, dry_run=False, deactivate_missing=False, auth_env=None):
+    """Import the CSV at ``path`` (a file, or an http(s) URL fetched with an Authorization header
+    from the environment variable ``auth_env``). Raises UnreadableFile when it cannot be read."""
+    if str(path).lower().startswith(("http://", "https://")):
+        try:
+            headers = http.headers_from_env({"Authorization": auth_env} if auth_env else {})
+            local, _ = http.download(path, headers, suffix=".csv")
+        except http.FetchError as exc:
+            raise UnreadableFile(str(exc)) from None
+        try:
+            return _import_file(local, create_missing, dry_run, deactivate_missing)
+        finally:
+            os.unlink(local)
+    return _import_file(path, create_missing, dry_run, deactivate_missing)
+
+
+def _import_file(path, create_missing, dry_run, deactivate_missing):
+    report, listed = EmployeeReport(), set()
     for row in read_rows(path, required=("email",)):
         if row.error:
             report.reject(row.line, row.error)
             continue
+        listed.add(row.values.get("email", "").lower())
         try:
             with transaction.atomic():
                 created = import_row(row.values, create_missing)
@@ -105,4 +117,26 @@ def import_employees(path, create_missing=False, dry_run=False):
             report.created += 1
         else:
             report.updated += 1
+    if deactivate_missing:
+        report.deactivated = deactivate_unlisted(listed - {""}, dry_run)
     return report
+
+
+def deactivate_unlisted(listed, dry_run=False):
+    """Deactivate every active employee whose e-mail is not in ``listed`` (lower-case). Never
+    superusers, accounts without an e-mail, or the break-glass accounts (LOCAL_LOGIN_USERS). A
+    file that lists nobody would make everyone a leaver: refused."""
+    if not listed:
+        raise UnreadableFile("the file lists no e-mail address: refusing to deactivate every employee")
+    leavers = (
+        get_user_model().objects.filter(is_active=True, is_superuser=False).exclude(email="")
+        .exclude(username__in=settings.LOCAL_LOGIN_USERS).annotate(email_lower=Lower("email"))
+        .exclude(email_lower__in=listed)
+    )
+    if dry_run:
+        return leavers.count()
+    count = 0
+    with transaction.atomic():
+        for user in leavers:
+            count += directory.deactivate(user, via="import")
+    return count

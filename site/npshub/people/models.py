@@ -5,9 +5,17 @@ code refers to users only through get_user_model() / settings.AUTH_USER_MODEL, s
 user model for SSO can replace it later.
 """
 
+import hashlib
+import secrets
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def _new_directory_id():
+    return uuid.uuid4().hex
 
 
 class Region(models.Model):
@@ -93,6 +101,11 @@ class Profile(models.Model):
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=LANGUAGES, default="en")
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
+    # The company directory's identifiers: the OpenID Connect subject (issuer-scoped ``sub``) and
+    # the SCIM resource id we gave the directory's client, with the directory's own externalId.
+    sso_subject = models.CharField(max_length=255, null=True, blank=True, unique=True, editable=False)
+    scim_id = models.CharField(max_length=64, null=True, unique=True, default=_new_directory_id, editable=False)
+    scim_external_id = models.CharField(max_length=255, blank=True, editable=False)
 
     def __str__(self):
         return f"Profile of {self.user}"
@@ -100,3 +113,64 @@ class Profile(models.Model):
     @property
     def region(self):
         return self.store.region if self.store_id else None
+
+
+class DirectoryGroup(models.Model):
+    """A group of the company directory, pushed by its SCIM client (Users and Groups). Membership
+    gives roles through DIRECTORY_ROLE_MAPPING (by display name or external id); unmapped groups
+    are kept so that the directory can read back what it wrote."""
+
+    scim_id = models.CharField(max_length=64, unique=True, default=_new_directory_id, editable=False)
+    display_name = models.CharField(_("name"), max_length=255)
+    external_id = models.CharField(_("external id"), max_length=255, blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="directory_groups")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name = _("directory group")
+
+    def __str__(self):
+        return self.display_name
+
+
+class ProvisioningToken(models.Model):
+    """A bearer token of a directory's SCIM client. Only a SHA-256 hash of it is stored: the
+    token is shown once, by `python manage.py create_scim_token NAME`."""
+
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("starts with"), max_length=8, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("SCIM token")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(key):
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, name):
+        """A new token: returns (row, the key in clear, to show once)."""
+        key = secrets.token_urlsafe(32)
+        return cls.objects.create(name=name, key_hash=cls.hash(key), prefix=key[:8]), key
+
+    @classmethod
+    def verify(cls, key):
+        """The active token with this key, or None; records when it was last used."""
+        from django.utils import timezone
+
+        if not key:
+            return None
+        token = cls.objects.filter(key_hash=cls.hash(key), active=True).first()
+        if token is not None:
+            cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token

@@ -36,6 +36,8 @@ PERMISSIONS = {
         "people.add_region", "people.change_region", "people.view_region",
         "feedback.add_source", "feedback.change_source", "feedback.view_source",
         "feedback.view_response", "feedback.view_purgerun",
+        "feedback.add_sourcepull", "feedback.change_sourcepull", "feedback.view_sourcepull",
+        "feedback.delete_sourcepull", "feedback.view_pullrun",
     ],
 }
 
@@ -65,6 +67,11 @@ def grant(user, *role_names):
         if name not in ALL:
             raise ValueError(f"Unknown role {name!r}; roles are {', '.join(ALL)}.")
         user.groups.add(Group.objects.get_or_create(name=name)[0])
+    user.__dict__.pop("_npshub_roles", None)
+
+
+def revoke(user, *role_names):
+    user.groups.remove(*Group.objects.filter(name__in=role_names))
     user.__dict__.pop("_npshub_roles", None)
 
 

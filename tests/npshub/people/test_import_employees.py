@@ -6,6 +6,8 @@ from django.core.management import CommandError, call_command
 
 from npshub.people import roles
 from npshub.people.models import Department, Team
+from tests import factories as f
+from tests.intranet.feed import feed_server  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +25,7 @@ GOOD_AND_BAD = (
 
 @pytest.fixture
 def org():
-    retail = Department.objects.create(name="Retail", slug="retail")
-    Team.objects.create(name="Store one", slug="store-one", department=retail)
+    f.team("store-one", f.department("Retail", "retail"), "Store one")
 
 
 def run(tmp_path, text, *args, encoding="utf-8"):
@@ -79,3 +80,60 @@ def test_unreadable_file_fails_the_command(tmp_path):
     (tmp_path / "x.csv").write_text("name\nA\n")
     with pytest.raises(CommandError, match="missing required column"):
         call_command("import_employees", str(tmp_path / "x.csv"))
+
+
+STAFF = (
+    "email,first_name,department,roles\n"
+    "ana@corp.example,Ana,Retail,employee\n"
+    "ivan@corp.example,Ivan,Retail,caller\n"
+)
+
+
+def test_deactivate_missing_turns_leavers_off_and_keeps_them(tmp_path, org, settings,
+                                                            django_capture_on_commit_callbacks):
+    run(tmp_path, STAFF)
+    leaver = f.user("caller", email="gone@corp.example")
+    admin = f.superuser()
+    no_email = f.user("employee", email="")
+    rescue = f.user("employee", username="rescue")
+    settings.LOCAL_LOGIN_USERS = ["rescue"]
+    assert "[dry run] created: 0, updated: 2, rejected: 0, deactivated: 1" in run(
+        tmp_path, STAFF, "--deactivate-missing", "--dry-run")
+    assert get_user_model().objects.get(pk=leaver.pk).is_active
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        output = run(tmp_path, STAFF.replace("Ivan", "Ivan P"), "--deactivate-missing")
+    assert "created: 0, updated: 2, rejected: 0, deactivated: 1" in output
+    assert len(callbacks) == 1  # one employee_deactivated event
+    User = get_user_model()
+    assert not User.objects.get(pk=leaver.pk).is_active
+    assert all(User.objects.get(pk=p.pk).is_active for p in (admin, no_email, rescue))
+    assert User.objects.filter(pk=leaver.pk).exists()  # never deleted
+
+
+def test_a_row_rejected_for_a_typo_is_not_a_leaver(tmp_path, org):
+    run(tmp_path, STAFF)
+    output = run(tmp_path, STAFF.replace("caller", "wizard"), "--deactivate-missing")
+    assert "line 3: unknown role(s) wizard" in output and "deactivated: 0" in output
+    assert get_user_model().objects.get(email="ivan@corp.example").is_active
+
+
+def test_a_file_listing_nobody_deactivates_nobody(tmp_path, org):
+    run(tmp_path, STAFF)
+    with pytest.raises(CommandError, match="refusing to deactivate every employee"):
+        run(tmp_path, "email,first_name\n", "--deactivate-missing")
+    assert get_user_model().objects.filter(is_active=True).count() == 2
+
+
+def test_staff_list_read_from_a_url_with_an_auth_header_from_the_environment(tmp_path, org, feed_server, monkeypatch):
+    feed_server.put_file("staff.csv", STAFF.encode())
+    feed_server.set_state(require_auth="Bearer hr-secret")
+    monkeypatch.setenv("HR_EXPORT_AUTH", "Bearer hr-secret")
+    out = io.StringIO()
+    call_command("import_employees", f"{feed_server.url}/files/staff.csv", "--auth-env", "HR_EXPORT_AUTH", stdout=out)
+    assert "created: 2, updated: 0, rejected: 0" in out.getvalue()
+    assert feed_server.requests("/files/staff.csv")[-1]["authorization"] == "Bearer hr-secret"
+    with pytest.raises(CommandError, match="HTTP 401"):
+        call_command("import_employees", f"{feed_server.url}/files/staff.csv", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="MISSING_VAR"):
+        call_command("import_employees", f"{feed_server.url}/files/staff.csv", "--auth-env", "MISSING_VAR",
+                     stdout=io.StringIO())

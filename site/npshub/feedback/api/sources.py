@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from npshub.api.permissions import role_required
 from npshub.api.throttling import WebhookThrottle
 from npshub.feedback.api.ingest import IngestReportSerializer, report_body
+from npshub.feedback.api.pulls import PullSerializer, SourceWriteSerializer
 from npshub.feedback.ingest import Ingestor, items_of, map_record
 from npshub.feedback.models import Source
 from npshub.feedback.signing import accept_once, forget_expired, sign, verify
@@ -85,29 +86,70 @@ class WebhookView(APIView):
 class SourceSerializer(serializers.ModelSerializer):
     webhook_url = serializers.SerializerMethodField()
     responses = serializers.IntegerField(read_only=True, source="response_count")
+    pull = serializers.SerializerMethodField()
 
     class Meta:
         model = Source
-        fields = ["slug", "name", "kind", "active", "field_mapping", "webhook_url", "responses", "created_at"]
+        fields = ["slug", "name", "kind", "active", "field_mapping", "webhook_url", "responses", "created_at", "pull"]
         read_only_fields = fields
 
     def get_webhook_url(self, source) -> str:
         return self.context["request"].build_absolute_uri(f"/api/v1/sources/{source.slug}/webhook/")
 
+    def get_pull(self, source) -> dict | None:
+        pull = getattr(source, "pull", None)  # None when the source does not pull
+        return PullSerializer(pull).data if pull is not None else None
+
+
+def _sources():
+    from django.db.models import Count
+
+    return Source.objects.annotate(response_count=Count("responses")).select_related("pull").order_by("name")
+
+
+def _write(request, source, status_code):
+    serializer = SourceWriteSerializer(source, data=request.data, partial=source is not None)
+    serializer.is_valid(raise_exception=True)
+    source = serializer.save()
+    return APIResponse(SourceSerializer(_sources().get(pk=source.pk), context={"request": request}).data,
+                       status=status_code)
+
 
 class SourceListView(APIView):
-    """Sources (CX admins): slugs, kinds, field mappings and webhook URLs; never secrets."""
+    """Sources (CX admins): slugs, kinds, field mappings, pulls and webhook URLs; never secrets.
+    POST creates one (with an optional ``pull`` object); PATCH changes the one named by ``slug``."""
 
     permission_classes = [role_required("cx_admin")]
 
     @extend_schema(tags=["ingestion"], responses=SourceSerializer(many=True))
     def get(self, request):
-        from django.db.models import Count
+        return APIResponse(SourceSerializer(_sources(), many=True, context={"request": request}).data)
 
-        sources = Source.objects.annotate(response_count=Count("responses")).order_by("name")
-        return APIResponse(SourceSerializer(sources, many=True, context={"request": request}).data)
+    @extend_schema(tags=["ingestion"], request=SourceWriteSerializer, responses={201: SourceSerializer})
+    def post(self, request):
+        return _write(request, None, status.HTTP_201_CREATED)
+
+    @extend_schema(tags=["ingestion"], request=SourceWriteSerializer, responses=SourceSerializer)
+    def patch(self, request):
+        slug = request.data.get("slug") if isinstance(request.data, dict) else None
+        if not slug:
+            raise exceptions.ValidationError({"slug": "name the source to change (or PATCH /api/v1/sources/<slug>/)"})
+        return _write(request, get_object_or_404(Source, slug=slug), status.HTTP_200_OK)
+
+
+class SourceDetailView(APIView):
+    permission_classes = [role_required("cx_admin")]
+
+    @extend_schema(tags=["ingestion"], responses=SourceSerializer)
+    def get(self, request, slug):
+        return APIResponse(SourceSerializer(get_object_or_404(_sources(), slug=slug), context={"request": request}).data)
+
+    @extend_schema(tags=["ingestion"], request=SourceWriteSerializer, responses=SourceSerializer)
+    def patch(self, request, slug):
+        return _write(request, get_object_or_404(Source, slug=slug), status.HTTP_200_OK)
 
 
 def register(router):
     router.add_view("sources/", SourceListView, "sources")
+    router.add_view("sources/<slug:slug>/", SourceDetailView, "source-detail")
     router.add_view("sources/<slug:slug>/webhook/", WebhookView, "source-webhook")
