@@ -44,6 +44,13 @@ PUBLIC_VIEWS = {
     "nps_widgets.views.screen_view": "meeting-room screen (secret link)",
     "nps_widgets.views.screen_live": "meeting-room screen stream (secret link)",
     "nps_widgets.views.LiveStreamView": "live stream: authenticates by session or token, 401 JSON",
+    "npshub.people.sso.SignInView": "single sign-on: starts the OpenID Connect flow (404 when SSO is off)",
+    "npshub.people.sso.CallbackView": "single sign-on: the provider's redirect back (state-checked)",
+    **{
+        f"django_scim.views.{name}": "SCIM provisioning: the directory's bearer token (npshub.people.scim.auth)"
+        for name in ("SCIMView", "SearchView", "UserSearchView", "UsersView", "GroupSearchView", "GroupsView",
+                     "ServiceProviderConfigView", "ResourceTypesView", "SchemasView")
+    },
 }
 # DRF views open to anyone: they authenticate by signature instead.
 SIGNED_WEBHOOKS = {"WebhookView", "PbxRecordingWebhook"}

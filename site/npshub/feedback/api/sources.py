@@ -11,6 +11,7 @@ import json
 import secrets
 
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import BaseParser
@@ -129,7 +130,9 @@ class SourceListView(APIView):
     def post(self, request):
         return _write(request, None, status.HTTP_201_CREATED)
 
-    @extend_schema(tags=["ingestion"], request=SourceWriteSerializer, responses=SourceSerializer)
+    @extend_schema(tags=["ingestion"], request=SourceWriteSerializer, responses=SourceSerializer,
+                   operation_id="sources_partial_update_by_body_slug",
+                   summary="Change the source named by the body's slug")
     def patch(self, request):
         slug = request.data.get("slug") if isinstance(request.data, dict) else None
         if not slug:
