@@ -86,6 +86,8 @@ MIDDLEWARE = [
     # public"); DRF views authenticate themselves and answer 401 JSON.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "npshub.middleware.UserLanguageMiddleware",
+    # Overflow, recursion and encoding errors from bad input: 400, never 500 (README, "Bad input").
+    "npshub.middleware.BadInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -363,6 +365,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["npshub.api.permissions.IsEmployee"],
     "DEFAULT_PAGINATION_CLASS": "npshub.api.pagination.Pagination",
+    # JSON nested too deeply or holding a lone surrogate is a 400 naming the problem (npshub.safejson).
+    "DEFAULT_PARSER_CLASSES": [
+        "npshub.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "npshub.api.errors.exception_handler",

@@ -70,7 +70,7 @@ def _score_bound(params, name):
     value = params.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit() or not 0 <= int(value) <= 10:
+    if not (value.isascii() and value.isdecimal()) or not 0 <= int(value) <= 10:
         raise ValidationError({"detail": f"'{name}' must be a whole number 0..10, not {value!r}."})
     return int(value)
 
