@@ -28,6 +28,7 @@ class ItemSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "description", "price", "stock", "per_person_limit", "available_from",
                   "available_until", "needs_approval", "active", "available"]
         read_only_fields = ["id", "available"]
+        extra_kwargs = {"price": {"min_value": 1}}  # a reward costs points: a redemption debits them
 
     def get_available(self, item) -> bool:
         return item.is_available() and item.stock > 0
