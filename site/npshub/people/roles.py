@@ -38,6 +38,8 @@ PERMISSIONS = {
         "feedback.view_response", "feedback.view_purgerun",
         "feedback.add_sourcepull", "feedback.change_sourcepull", "feedback.view_sourcepull",
         "feedback.delete_sourcepull", "feedback.view_pullrun",
+        "reach.change_awarenesssettings", "reach.view_awarenesssettings",
+        "reach.add_embedsite", "reach.change_embedsite", "reach.view_embedsite", "reach.delete_embedsite",
     ],
 }
 
