@@ -62,7 +62,7 @@ def figures(key, site):
                   "updated_at": timezone.now().isoformat(timespec="seconds")}
         if site["show_trend"]:
             year = StatsFilter(date_from=(today.replace(day=1) - datetime.timedelta(days=335)).replace(day=1), date_to=today)
-            cached["trend"] = [{"month": point["period_start"].isoformat()[:7], "nps": point["nps"]}
+            cached["trend"] = [{"month": str(point["period_start"])[:7], "nps": point["nps"]}
                                for point in stats.timeseries(year, "month")]
         cache.set(_figures_key(key), cached, settings.REACH_EMBED_CACHE_SECONDS)
     return cached
