@@ -441,3 +441,4 @@ PULL_BEAT_SECONDS = env_int("PULL_BEAT_SECONDS", 60)            # how often beat
 REACH_RECORD_VISITS = env_bool("REACH_RECORD_VISITS", True)     # count page views per day x department x section
 REACH_FLUSH_SECONDS = env_int("REACH_FLUSH_SECONDS", 10)        # how often each process writes its buffer (0: never by itself)
 REACH_EMBED_CACHE_SECONDS = env_int("REACH_EMBED_CACHE_SECONDS", 60)  # the embedded score's figures are cached this long
+REACH_EMBED_KEY_CACHE_SECONDS = env_int("REACH_EMBED_KEY_CACHE_SECONDS", 5)  # an embed key's state (revoked?) at most this old

@@ -3,8 +3,9 @@ allowed site shows the brand NPS (and the monthly trend) in ``<div data-nps-hub-
 
 The figures (aggregates only) come from ``/embed/<key>/score.json``, answered only to a request
 whose ``Origin`` is one of the key's allowed origins (CORS), cached per key for
-``REACH_EMBED_CACHE_SECONDS``; the key and its site are cached too and forgotten when the site is
-saved or deleted, so a revoked key stops at once. Unknown key: 404; revoked key or another origin: 403.
+``REACH_EMBED_CACHE_SECONDS``; the key's site is cached for ``REACH_EMBED_KEY_CACHE_SECONDS`` (5) and
+forgotten when it is saved or deleted: a revoked key stops at once with a shared cache (Redis), within
+those seconds in the other processes without one. Unknown key: 404; revoked key or another origin: 403.
 """
 
 import datetime
@@ -45,7 +46,7 @@ def site_for(key):
             "origins": site.origin_list(), "active": site.active,
             "period_days": site.period_days, "show_trend": site.show_trend,
         }
-        cache.set(_site_key(key), cached, settings.REACH_EMBED_CACHE_SECONDS)
+        cache.set(_site_key(key), cached, settings.REACH_EMBED_KEY_CACHE_SECONDS)
     return None if cached == _MISSING else cached
 
 
