@@ -77,8 +77,8 @@ def load_awareness(stdout):
         month_end = min(awareness.add_months(this_month, 1 - back), today + datetime.timedelta(days=1))
         share = ENGAGED_NOW - (ENGAGED_NOW - 0.10) * back / 12
         mailing = Mailing.objects.get_or_create(
-            key=f"history-digest-{month_end:%Y-%m}",
-            defaults={"kind": Mailing.DIGEST, "subject": f"NPS digest {month_end:%B %Y}"})[0]
+            key=f"history-digest-{month_end - datetime.timedelta(days=1):%Y-%m}",
+            defaults={"kind": Mailing.DIGEST, "subject": f"NPS digest {month_end - datetime.timedelta(days=1):%B %Y}"})[0]
         eligible = [u for u in users if u.pk not in never and (now - u.date_joined).days >= 30 * back + 1]
         others = [u for u in eligible if u.pk not in passer_ids]
         engaged_ids = {u.pk for u in rng.sample(others, round(share * len(others)))}

@@ -5,7 +5,7 @@ callbacks plugin's ``callbacks.department_completed`` metric (absent when the pl
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
 from npshub import metrics
@@ -77,10 +77,10 @@ def digest_rates(limit=6):
     for mailing in mailings:
         counts = mailing.logs.filter(status=SendLog.SENT).aggregate(
             sent=Count("pk"), opened=Count("pk", filter=Q(opened_at__isnull=False)),
-            clicked=Count("pk", filter=Q(clicked_at__isnull=False)))
-        sent = counts["sent"]
+            clicked=Count("pk", filter=Q(clicked_at__isnull=False)), first_sent=Min("sent_at"))
+        sent, first_sent = counts["sent"], counts.pop("first_sent")
         rows.append({
-            "subject": mailing.subject, "date": timezone.localdate(mailing.created_at), **counts,
+            "subject": mailing.subject, "date": timezone.localdate(first_sent or mailing.created_at), **counts,
             "open_rate": round(100 * counts["opened"] / sent, 1) if sent else None,
             "click_rate": round(100 * counts["clicked"] / sent, 1) if sent else None,
         })
