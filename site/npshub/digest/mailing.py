@@ -109,6 +109,12 @@ def render_email(kind, source, language, links):
             translated = in_language(source, language)
             subject = translated.subject or translated.title
         template = "digest"
+    elif kind == Mailing.ANNOUNCEMENT:
+        from npshub.digest import announcements
+
+        context = {**announcements.context(source), "hub_url": base_url() + "/",
+                   "placeholders": {"first_name": placeholder("first_name")}, **personal_urls()}
+        subject, template = source.subject, "announcement"
     else:
         context = weekly_context(source, language)
         with translation.override(language):
@@ -172,6 +178,10 @@ def weekly_mailing(week_start):
 def source_of(mailing):
     if mailing.kind == Mailing.DIGEST:
         return mailing.issue.specific if mailing.issue else None
+    if mailing.kind == Mailing.ANNOUNCEMENT:
+        from npshub.digest import announcements
+
+        return announcements.source(mailing)
     year, week = mailing.key.removeprefix("weekly-").split("-W")
     return datetime.date.fromisocalendar(int(year), int(week), 1)
 
@@ -246,6 +256,11 @@ def period_of(mailing, source):
 
 def recipient_values(mailing, source, users, language):
     """{user pk: placeholder values} for these users (one query for the users, cached figures)."""
+    if mailing.kind == Mailing.ANNOUNCEMENT:  # only the name: no figures in an announcement
+        empty = dict.fromkeys(("TEAM_HTML", "TEAM_TEXT", "REWARDS_HTML", "REWARDS_TEXT", "COMMENT_HTML",
+                               "COMMENT_TEXT", "AWARENESS_HTML", "AWARENESS_TEXT"), "")
+        return {user.pk: {**empty, "FIRST_NAME": user.first_name or user.get_username(),
+                          "UTOKEN": tracking.sign("user", user.pk)} for user in users}
     start, end = period_of(mailing, source)
     since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
     rewards = metrics.get("rewards.user_summary")
