@@ -30,9 +30,12 @@
     svg.setAttribute("role", "img");
     svg.setAttribute("aria-label", words.trend);
     if (values.length < 2) return svg;
+    var scores = values.map(function (p) { return p.nps; });
+    var low = Math.min.apply(null, scores), high = Math.max.apply(null, scores);
+    if (high - low < 10) { var mid = (high + low) / 2; low = mid - 5; high = mid + 5; }
     var coords = values.map(function (p, i) {
       var x = (i / (values.length - 1)) * (width - 4) + 2;
-      var y = height - 2 - ((p.nps + 100) / 200) * (height - 4);
+      var y = height - 4 - ((p.nps - low) / (high - low)) * (height - 8);
       return x.toFixed(1) + "," + y.toFixed(1);
     });
     var line = document.createElementNS(ns, "polyline");
