@@ -137,12 +137,19 @@ class ColumnarImport:
             parse = pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False)
             convert = pacsv.ConvertOptions(column_types={f"c{i}": pa.string() for i in range(len(names))},
                                            strings_can_be_null=False, quoted_strings_can_be_null=False)
+            reader = None
             try:
                 reader = pacsv.open_csv(self.path, read_options=options, parse_options=parse, convert_options=convert)
-                for batch in reader:
-                    next_line = self._block(batch, names, next_line)
             except pa.ArrowInvalid:
-                pass  # the rest of the file goes the row path, from the first line not yet stored
+                pass  # not even the first block reads: the whole file goes the row path
+            while reader is not None:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                except pa.ArrowInvalid:
+                    break  # the rest of the file goes the row path, from the first line not yet stored
+                next_line = self._block(batch, names, next_line)
         self._rest(next_line)
         self.report.created += self.rows.report.created
         self.report.updated += self.rows.report.updated

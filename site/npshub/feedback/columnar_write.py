@@ -152,7 +152,7 @@ class Writer:
         table = pa.table({
             "day": pc.utf8_slice_codeunits(col["submitted_text"], 0, 10), "source_id": values["source_id"],
             **{name: col[name] for name in DIMENSIONS},
-            **{name: pc.cast(pc.fill_null(array, 0), pa.int64()) for name, array in measures.items()},
+            **{name: pc.fill_null(pc.cast(array, pa.int64()), 0) for name, array in measures.items()},
         })
         for model in GRAINS:
             keys = ["day", "source_id", *model.dimensions]
