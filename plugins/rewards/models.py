@@ -111,6 +111,23 @@ class Wallet(models.Model):
         return f"{self.user}: {self.balance}"
 
 
+class MonthlyPoints(models.Model):
+    """Points earned (award and grant entries, as the leaderboards count them) per person and UTC
+    month. Kept by a database trigger on every ledger insert (migration 0004), whatever writes the
+    entry; the ledger is append-only, so inserts are the only change. All-time boards sum these
+    rows (a few per person) instead of every entry. ``rebuild_monthly_points()`` recomputes them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    points = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "month"], name="rewards_monthly_points_once")]
+
+    def __str__(self):
+        return f"{self.user} {self.month:%Y-%m}: {self.points}"
+
+
 class BalanceDrift(models.Model):
     """A wallet whose balance differed from the sum of its entries when checked."""
 
