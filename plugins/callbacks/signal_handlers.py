@@ -1,7 +1,9 @@
 from django.dispatch import receiver
 
 from callbacks import access, playbooks, privacy, queue, recovery
-from npshub.events import contact_retention_holds, customer_erased, employee_deactivated, responses_received
+from npshub.events import (
+    contact_retention_holds, customer_erased, employee_deactivated, plan_action_completed, responses_received,
+)
 
 
 @receiver(responses_received, dispatch_uid="callbacks.on_responses")
@@ -43,3 +45,12 @@ def on_employee_deactivated(sender, user, via="", **kwargs):
             access.audit(None, "claim_released", callback, actor="system", reason=f"employee deactivated ({via})",
                          holder=user.get_username())
     return len(held)
+
+
+@receiver(plan_action_completed, dispatch_uid="callbacks.follow_up_done")
+def follow_up_done(sender, follow_up_id=None, **kwargs):
+    """A follow-up action written from a call was done by its team (in whatever plugin tracks it)."""
+    if follow_up_id:
+        from callbacks.models import FollowUpAction
+
+        FollowUpAction.objects.filter(pk=follow_up_id).update(done=True)
