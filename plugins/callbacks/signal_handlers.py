@@ -1,6 +1,6 @@
 from django.dispatch import receiver
 
-from callbacks import access, playbooks, privacy, queue, recovery
+from callbacks import access, journey, playbooks, privacy, queue, recovery
 from npshub.events import (
     contact_retention_holds, customer_erased, employee_deactivated, plan_action_completed, responses_received,
 )
@@ -16,6 +16,7 @@ def on_responses(sender, response_ids, created_ids=(), **kwargs):
     if created_ids:
         recovery.detect_recoveries(created_ids)
         playbooks.schedule(created_ids)
+        journey.queue_slipped(created_ids)
 
 
 @receiver(customer_erased, dispatch_uid="callbacks.on_customer_erased")

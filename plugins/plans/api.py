@@ -25,6 +25,7 @@ class ActionSerializer(serializers.ModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True),
                                                required=False, allow_null=True)
     team = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    from_call = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Action

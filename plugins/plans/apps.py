@@ -25,4 +25,8 @@ class PlansConfig(AppConfig):
         }
 
     def ready(self):
+        from npshub.api.schema import name_enum
         from plans import signal_handlers, tasks  # noqa: F401
+
+        name_enum("PlanStatusEnum", "plans.models.Plan.Status")
+        name_enum("PlanActionStatusEnum", "plans.models.Action.Status")

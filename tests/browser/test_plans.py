@@ -37,6 +37,9 @@ def _look(browser, base_url, path, folder, name):
 def test_manager_plans_checks_in_and_sees_the_effect(demo, live_server, page, browser, settings, tmp_path):
     team = Team.objects.get(slug=STORE)
     today = timezone.localdate()
+    # Answers of the store before and since the plan's start (the 400 demo answers are spread thin).
+    f.responses("survey", today - datetime.timedelta(days=40), promoters=5, passives=3, detractors=7, team=STORE)
+    f.responses("survey", today - datetime.timedelta(days=3), promoters=9, passives=2, detractors=3, team=STORE)
     sign_in(page, live_server.url, "manager", next_path=f"/teams/{STORE}/")
     expect(page.locator("[data-testid=plans-team-section]")).to_be_visible()
     page.goto(f"{live_server.url}/plans/new/?team={team.pk}")
