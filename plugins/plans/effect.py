@@ -64,7 +64,9 @@ def measure(plan, today=None):
         "nps": {
             "before": _score(comparison["a"]), "after": _score(comparison["b"]),
             "change": comparison["change"], "change_margin_of_error": comparison["change_margin_of_error"],
-            "significant": comparison["significant"],
+            # Too few answers on either side: no verdict, whatever the arithmetic says.
+            "small_sample": comparison["a"]["small_sample"] or comparison["b"]["small_sample"],
+            "significant": comparison["significant"] and not (comparison["a"]["small_sample"] or comparison["b"]["small_sample"]),
         },
         "topic": None,
         "contact_rate": None,
@@ -83,7 +85,8 @@ def measure(plan, today=None):
 
 
 def _score(score):
-    return {key: score[key] for key in ("nps", "responses", "promoters", "passives", "detractors", "margin_of_error")}
+    return {key: score[key] for key in ("nps", "responses", "promoters", "passives", "detractors", "margin_of_error",
+                                        "small_sample")}
 
 
 def _goal(plan, result):

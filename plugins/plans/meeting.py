@@ -49,7 +49,8 @@ def comparison(team, today):
         "start": start, "end": end, "last_start": last_start, "last_end": last_end,
         "this_week": compared["b"], "last_week": compared["a"],
         "change": compared["change"], "change_margin": compared["change_margin_of_error"],
-        "significant": compared["significant"],
+        "small_sample": compared["a"]["small_sample"] or compared["b"]["small_sample"],
+        "significant": compared["significant"] and not (compared["a"]["small_sample"] or compared["b"]["small_sample"]),
         "department": stats.summary(StatsFilter(start, end, {"team": _department_slugs(team) or ("-",)})),
         "company": stats.summary(StatsFilter(start, end)),
     }

@@ -67,3 +67,18 @@ def test_erased_answer_leaves_every_journey(org, django_capture_on_commit_callba
     third = _answer(django_capture_on_commit_callbacks, 3, 1, "+7 916 333-44-55", team)
     assert [r.pk for r in journeys.journey(first)] == [first.pk, third.pk]
     assert journeys.journey(second) == [second]
+
+
+def test_response_admin_shows_the_journey_to_cx_admins(org, client, django_capture_on_commit_callbacks):
+    first = _answer(django_capture_on_commit_callbacks, 10, 5, "+7 916 444-55-66", org.retail_team.slug, "Great service")
+    second = _answer(django_capture_on_commit_callbacks, 6, 1, "+7 916 444-55-66", org.retail_team.slug, "Slower now")
+    client.force_login(f.user("cx_admin"))
+    page = client.get(f"/admin/feedback/response/inspect/{second.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-testid="journey"' in html and "Great service" in html and "Slower now" in html
+    journey = html[html.index('data-testid="journey"'):]
+    assert journey.index("Great service") < journey.index("Slower now")
+    lone = _answer(django_capture_on_commit_callbacks, 9, 1, "+7 916 000-11-22", org.retail_team.slug)
+    assert 'data-testid="journey"' not in client.get(f"/admin/feedback/response/inspect/{lone.pk}/").content.decode()
+    assert first.pk != second.pk
