@@ -82,3 +82,18 @@ def test_response_admin_shows_the_journey_to_cx_admins(org, client, django_captu
     lone = _answer(django_capture_on_commit_callbacks, 9, 1, "+7 916 000-11-22", org.retail_team.slug)
     assert 'data-testid="journey"' not in client.get(f"/admin/feedback/response/inspect/{lone.pk}/").content.decode()
     assert first.pk != second.pk
+
+
+def test_demo_journey_is_a_slipped_promoter(org, django_capture_on_commit_callbacks):
+    import io
+
+    from django.utils import timezone
+
+    from callbacks import demo
+
+    for _ in range(2):  # idempotent
+        with django_capture_on_commit_callbacks(execute=True):
+            demo._journey(io.StringIO(), timezone.now())
+    second = Response.objects.get(external_id="demo-journey-2")
+    assert [r.score for r in journeys.journey(second)] == [10, 5]
+    assert Callback.objects.get(response=second).tags == "slipped promoter"
