@@ -80,6 +80,7 @@ def _refused(exc):
 class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsEmployee]
     serializer_class = PlanSerializer
+    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
         plans = services.visible_plans(self.request.user).prefetch_related("actions")
@@ -128,6 +129,7 @@ class ActionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     permission_classes = [IsEmployee]
     serializer_class = ActionSerializer
+    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
         actions = Action.objects.select_related("team", "owner")

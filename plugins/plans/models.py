@@ -2,12 +2,16 @@
 the check-ins that record progress with the effect measured from the real statistics."""
 
 import datetime
+import math
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
 
 
 class Plan(models.Model):
@@ -79,7 +83,9 @@ class Plan(models.Model):
             errors["team"] = _("Choose a team or a department (one of the two).")
         if self.goal == self.Goal.TOPIC and not self.topic_id:
             errors["topic"] = _("Choose the topic whose detractor mentions should go down.")
-        if self.goal == self.Goal.NPS and self.target is not None and not -100 <= self.target <= 100:
+        if self.target is not None and not math.isfinite(self.target):
+            errors["target"] = _("The target must be a number.")
+        elif self.goal == self.Goal.NPS and self.target is not None and not -100 <= self.target <= 100:
             errors["target"] = _("A target NPS lies between -100 and 100.")
         if self.goal == self.Goal.CONTACT_RATE and self.target is not None and not 0 <= self.target <= 100:
             errors["target"] = _("A contact rate lies between 0 and 100%.")
@@ -87,6 +93,10 @@ class Plan(models.Model):
             errors["target"] = _("A number of mentions cannot be negative.")
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("The plan cannot end before it starts.")
+        for name in ("starts_on", "ends_on"):
+            value = getattr(self, name)
+            if value and not EARLIEST <= value <= LATEST:
+                errors[name] = _("Choose a date between 2000 and 2100.")
         if errors:
             raise ValidationError(errors)
 

@@ -213,5 +213,11 @@ def test_api(world):
     assert done.status_code == 200 and done.json()["status"] == "done"
     assert api.post(f"/api/v1/plans/actions/{action_id}/status/", {"status": "nope"}, format="json").status_code == 400
     assert f.api().get("/api/v1/plans/").status_code == 401
+    for odd in ({"starts_on": "0001-01-01"}, {"target": "NaN"}, {"ends_on": "9999-12-31"}):
+        fields = {"title": "Odd", "team": org.retail_team.slug, "goal": "nps", "target": 5,
+                  "starts_on": today.isoformat(), "ends_on": today.isoformat(), **odd}
+        assert api.post("/api/v1/plans/", fields, format="json").status_code == 400, odd
+    assert api.get("/api/v1/plans/abc/").status_code == 404
+    assert api.post("/api/v1/plans/actions/abc/status/", {"status": "done"}, format="json").status_code == 404
     assert CheckIn.objects.filter(plan_id=plan_id).count() == 1
     assert Action.objects.get(pk=action_id).completed_by == manager
