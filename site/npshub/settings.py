@@ -87,6 +87,8 @@ MIDDLEWARE = [
     # public"); DRF views authenticate themselves and answer 401 JSON.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "npshub.middleware.UserLanguageMiddleware",
+    # Overflow, recursion and encoding errors from bad input: 400, never 500 (README, "Bad input").
+    "npshub.middleware.BadInputMiddleware",
     # Counts page views into an in-memory buffer written by a background thread (README "Reach").
     "npshub.reach.recorder.VisitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -366,6 +368,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["npshub.api.permissions.IsEmployee"],
     "DEFAULT_PAGINATION_CLASS": "npshub.api.pagination.Pagination",
+    # JSON nested too deeply or holding a lone surrogate is a 400 naming the problem (npshub.safejson).
+    "DEFAULT_PARSER_CLASSES": [
+        "npshub.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "npshub.api.errors.exception_handler",

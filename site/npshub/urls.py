@@ -21,6 +21,7 @@ from npshub.api.router import build_router
 from npshub.api.wagtail import api_router as wagtail_api_router
 from npshub.views import health, media
 
+handler400 = "npshub.views.bad_request"
 handler500 = "npshub.views.server_error"
 
 # The Wagtail admin's sign-in page is public already (it is Django's LoginView); the icons and

@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from npshub import params
 from npshub.digest import mailing as mailing_lib
 from npshub.digest import sending
 from npshub.digest.models import Mailing, SendLog
@@ -56,8 +57,8 @@ def desk(request):
 
 def _employee(request):
     User = get_user_model()
-    pk = request.GET.get("user") or request.POST.get("user")
-    if pk and str(pk).isdigit():
+    pk = params.as_id(request.GET.get("user") or request.POST.get("user"))
+    if pk:
         user = User.objects.filter(pk=pk).select_related("profile__team", "profile__department").first()
         if user:
             return user
