@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from npshub.people import roles
+from npshub.spreadsheet import safe_cell
 from npshub.reach import awareness, usage
 
 
@@ -70,13 +71,6 @@ def dashboard(request):
     return TemplateResponse(request, "reach/dashboard.html", context)
 
 
-def _safe(value):
-    """A cell never starts a spreadsheet formula (= + - @, tab, carriage return)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @require_GET
 def usage_csv(request):
     _cx_admin(request)
@@ -88,7 +82,7 @@ def usage_csv(request):
     writer = csv.writer(buffer)
     writer.writerow(["day", "department", "section", "visits"])
     for row in usage.export_rows(first, last):
-        writer.writerow([_safe(cell) for cell in row])
+        writer.writerow([safe_cell(cell) for cell in row])  # never a formula
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="nps-hub-usage-{first}-{last}.csv"'
     return response
