@@ -92,5 +92,7 @@ def home_card(request):
     """The awareness index and its change for the home page, for CX admins only (else None)."""
     if not roles.has_role(request.user, roles.CX_ADMIN):
         return None
-    return awareness.summary()
+    from django.core.cache import cache
+
+    return cache.get_or_set("reach:awareness:home", awareness.summary, 60)
 
