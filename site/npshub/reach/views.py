@@ -7,7 +7,6 @@ import io
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -22,10 +21,15 @@ def _cx_admin(request):
 
 
 def _days(request):
+    """The period asked for (``?days=``, 7..366, default 90), or None when it is not one."""
     value = request.GET.get("days", "90")
     if not value.isdigit() or not 7 <= int(value) <= 366:
         return None
     return int(value)
+
+
+def _bad_days():
+    return HttpResponseBadRequest(_("'days' must be a whole number from 7 to 366."))
 
 
 def bars(points, value_key, label_key, height=120, width=640):
@@ -46,9 +50,8 @@ def bars(points, value_key, label_key, height=120, width=640):
 @require_GET
 def dashboard(request):
     _cx_admin(request)
-    days = _days(request)
-    if days is None:
-        return HttpResponseBadRequest(_("'days' must be a whole number from 7 to 366."))
+    if (days := _days(request)) is None:
+        return _bad_days()
     cfg = awareness.config()
     first, last = usage.period(days)
     trend = awareness.monthly(12, cfg)
@@ -74,9 +77,8 @@ def dashboard(request):
 @require_GET
 def usage_csv(request):
     _cx_admin(request)
-    days = _days(request)
-    if days is None:
-        return HttpResponseBadRequest(_("'days' must be a whole number from 7 to 366."))
+    if (days := _days(request)) is None:
+        return _bad_days()
     first, last = usage.period(days)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
