@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from npshub import formats
 from npshub.pages.blocks import SlugsBlock
 from nps_widgets import charts, data
 
@@ -199,7 +200,8 @@ class TrendChartBlock(WidgetBlock):
         return {
             "interval": value.get("interval") or "month",
             "points": points,
-            "svg": charts.trend_chart(points, value["title"], value.get("chart_type") or "line"),
+            "svg": charts.trend_chart(points, value["title"], value.get("chart_type") or "line",
+                                      interval=value.get("interval") or "month"),
         }
 
 
@@ -302,8 +304,8 @@ class TopicChartBlock(WidgetBlock):
         rows = data.topic_rows(self.stats_filter(value), value.get("limit") or 8)
         for row in rows:
             row["label"] = _("%(count)s · NPS %(nps)s") % {
-                "count": row.get("detractor_mentions", 0),
-                "nps": "–" if row.get("nps") is None else f"{row['nps']:g}",
+                "count": formats.number(row.get("detractor_mentions", 0)),
+                "nps": formats.number(row.get("nps"), 1),
             }
         return {
             "available": data.topics_available(),
