@@ -186,7 +186,7 @@ def distribution_chart(result, title, width=640, height=56):
 
 
 def hbar_chart(rows, title, value_key="nps", label_key="key", note_key=None, diverging=True, width=640, row_h=30,
-               text_key=None, narrow=True):
+               text_key=None, narrow=True, link_key=None):
     """Horizontal bars, one per row, with the value written at the end of each.
 
     NPS bars start at zero and split around it only when a value is negative (``diverging``);
@@ -196,13 +196,13 @@ def hbar_chart(rows, title, value_key="nps", label_key="key", note_key=None, div
         return _empty(width, row_h + 8, "chart--bars", title)
     values = [row.get(value_key) for row in rows if row.get(value_key) is not None]
     split = diverging and any(v < 0 for v in values)
-    wide = _hbars(rows, title, value_key, label_key, note_key, split, width, row_h, text_key, stacked=False)
+    wide = _hbars(rows, title, value_key, label_key, note_key, split, width, row_h, text_key, link_key, stacked=False)
     if not narrow:
         return wide
-    return wide + _hbars(rows, title, value_key, label_key, note_key, split, NARROW_WIDTH, 44, text_key, stacked=True)
+    return wide + _hbars(rows, title, value_key, label_key, note_key, split, NARROW_WIDTH, 44, text_key, link_key, stacked=True)
 
 
-def _hbars(rows, title, value_key, label_key, note_key, split, width, row_h, text_key, stacked):
+def _hbars(rows, title, value_key, label_key, note_key, split, width, row_h, text_key, link_key, stacked):
     label_w = 0 if stacked else 170
     value_w = (120 if stacked else 150) if text_key else 64
     height = row_h * len(rows) + 8
@@ -217,6 +217,7 @@ def _hbars(rows, title, value_key, label_key, note_key, split, width, row_h, tex
     if split:
         parts.append(format_html('<line class="chart__zero" x1="{}" x2="{}" y1="0" y2="{}"/>', zero, zero, height))
     for i, row in enumerate(rows):
+        start = len(parts)
         value = row.get(value_key)
         y = 4 + i * row_h
         label = str(row.get(label_key) or "—")
@@ -241,6 +242,8 @@ def _hbars(rows, title, value_key, label_key, note_key, split, width, row_h, tex
             '<text class="chart__value" x="{}" y="{}" text-anchor="end">{}</text>', width - 4, bar_y + bar_h / 2 + 5,
             row.get(text_key) if text_key else _number(value),
         ))
+        if link_key and row.get(link_key):  # the whole row (label, bar, value) is one link
+            parts[start:] = [format_html('<a class="chart__link" href="{}">{}</a>', row[link_key], _join(parts[start:]))]
     desc = "; ".join(f"{row.get(label_key)}: {_number(row.get(value_key))}" for row in rows[:20])
     css = "chart--bars chart--narrow" if stacked else "chart--bars chart--wide"
     return _svg(width, height, title, desc, _join(parts), css)
