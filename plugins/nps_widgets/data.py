@@ -164,6 +164,7 @@ def comment_rows(stats_filter, topic=None, band="", q=None, limit=10, min_length
             "source": response.source.name,
             "product": response.product,
             "segment": response.segment,
+            "language": response.language,  # the customer's: templates mark the quote with it
         })
         if len(rows) >= limit:
             break
@@ -191,7 +192,7 @@ def topic_choices():
         Topic = apps.get_model("feedback", "Topic")
     except LookupError:
         return []
-    return list(Topic.objects.order_by("name").values_list("slug", "name"))
+    return sorted(((t.slug, t.tr.name) for t in Topic.objects.all()), key=lambda choice: choice[1].lower())
 
 
 def dimension_values(name, limit=200):

@@ -38,7 +38,7 @@ def redeem(user, item_id):
             raise StoreConflict(_("This reward is not available now."))
         try:
             debit = ledger.post(
-                user, -item.price, _("Store: %(name)s") % {"name": item.name}, kind=LedgerEntry.REDEMPTION,
+                user, -item.price, _("Store: %(name)s") % {"name": item.tr.name}, kind=LedgerEntry.REDEMPTION,
                 event_type="redemption", event_id=f"redemption:{uuid.uuid4().hex}",
             )
         except ledger.InsufficientPoints:
@@ -93,7 +93,7 @@ def decide(redemption_id, manager, approve):
         else:
             redemption.status = Redemption.REJECTED
             redemption.refund = ledger.post(
-                redemption.user, redemption.price, _("Refund: %(name)s (not approved)") % {"name": redemption.item.name},
+                redemption.user, redemption.price, _("Refund: %(name)s (not approved)") % {"name": redemption.item.tr.name},
                 kind=LedgerEntry.REFUND, event_type="redemption", event_id=redemption.debit.event_id,
                 approved_by=manager, reverses=redemption.debit,
             )
@@ -102,7 +102,7 @@ def decide(redemption_id, manager, approve):
     badges.notify(
         redemption.user,
         (_("Your %(name)s was approved.") if approve else _("Your %(name)s was not approved; the points are back."))
-        % {"name": redemption.item.name},
+        % {"name": redemption.item.tr.name},
     )
     return redemption
 
@@ -260,7 +260,7 @@ def user_summary(user, since=None):
     awards = BadgeAward.objects.filter(user=user).select_related("badge")
     if since:
         awards = awards.filter(awarded_at__gte=since)
-    return {"balance": ledger.balance(user), "new_badges": [{"slug": a.badge.slug, "name": a.badge.name} for a in awards]}
+    return {"balance": ledger.balance(user), "new_badges": [{"slug": a.badge.slug, "name": a.badge.tr.name} for a in awards]}
 
 
 def user_summaries(users, since=None):
@@ -272,7 +272,7 @@ def user_summaries(users, since=None):
         awards = awards.filter(awarded_at__gte=since)
     badges = {}
     for award in awards:
-        badges.setdefault(award.user_id, []).append({"slug": award.badge.slug, "name": award.badge.name})
+        badges.setdefault(award.user_id, []).append({"slug": award.badge.slug, "name": award.badge.tr.name})
     return {pk: {"balance": balances.get(pk) or 0, "new_badges": badges.get(pk, [])} for pk in pks}
 
 
@@ -288,7 +288,7 @@ def new_badges(start, end):
     if end:
         awards = awards.filter(awarded_at__lt=end)
     hidden = set(Preference.objects.filter(hide_from_leaderboards=True).values_list("user_id", flat=True))
-    return [{"user": _("A colleague") if a.user_id in hidden else display_name(a.user), "badge": a.badge.name}
+    return [{"user": _("A colleague") if a.user_id in hidden else display_name(a.user), "badge": a.badge.tr.name}
             for a in awards.order_by("awarded_at")]
 
 

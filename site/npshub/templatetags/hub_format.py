@@ -45,3 +45,12 @@ def day(value, style=""):
 @register.filter
 def ago(value):
     return formats.ago(value)
+
+
+@register.filter
+def label(value, dimension):
+    """``{{ response.product|label:"product" }}`` → "Электрочайник": a dimension value's label in the
+    reader's language (its slug until someone names it). One query: for lists, prefer labels()."""
+    from npshub.feedback import reference
+
+    return reference.label(dimension, value) if value else ""
