@@ -148,8 +148,9 @@ def _completed_call(stdout, now):
     recordings.attach(callback, SimpleUploadedFile("call.wav", tone_wav(), content_type="audio/wav"), caller)
     workflow.record_outcome(
         caller, callback.pk, "reached", resolved=True, tags="quality, replacement",
-        notes="The customer explained the fault in detail. We arranged a replacement at the store; she was glad "
-              "someone called. If the store has none, call her back on +7 916 555-01-02.",
+        # The demo caller reads and writes Russian.
+        notes="Клиентка подробно описала неисправность. Договорились о замене в магазине; она была рада, что ей "
+              "перезвонили. Если замены в магазине нет, перезвоните ей по номеру +7 916 555-01-02.",
     )
     # The demo caller walks the guide acknowledgement themselves: forget this one.
     from callbacks.models import GuideAcknowledgement
@@ -158,7 +159,9 @@ def _completed_call(stdout, now):
     if editor:
         callback.refresh_from_db()
         collection, _created = TrainingCollection.objects.get_or_create(
-            name="Great recoveries", defaults={"description": "Calls that turned an unhappy customer around."}
+            name="Great recoveries", defaults={
+                "description": "Calls that turned an unhappy customer around.", "name_ru": "Удачные возвраты клиентов",
+                "description_ru": "Звонки, после которых недовольный клиент остался с нами."}
         )
         workflow.add_to_collection(editor, callback, collection)
     stdout.write("callbacks: one completed call with a recording in the library")

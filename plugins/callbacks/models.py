@@ -222,17 +222,21 @@ class TrainingPage(Page):
         verbose_name = _("caller training page")
 
 
-class TrainingCollection(models.Model):
+class TrainingCollection(TranslatedFields, models.Model):
     """A named set of exemplary calls for training (a snippet editors build)."""
 
     name = models.CharField(_("name"), max_length=150)
+    name_ru = models.CharField(_("name in Russian"), max_length=150, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_ru = models.TextField(_("description in Russian"), blank=True)
     calls = models.ManyToManyField(
         Callback, blank=True, related_name="training_collections", limit_choices_to={"exemplary": True},
         verbose_name=_("exemplary calls"),
     )
 
-    panels = [FieldPanel("name"), FieldPanel("description"), FieldPanel("calls")]
+    panels = [FieldPanel("name"), FieldPanel("name_ru"), FieldPanel("description"), FieldPanel("description_ru"),
+              FieldPanel("calls")]
+    translated_fields = ("name", "description")  # one row: the calls belong to it once
 
     class Meta:
         ordering = ["name"]

@@ -270,8 +270,10 @@ def library(request):
     filters = LibraryFilter(request.GET, queryset=calls, request=request)
     page = Paginator(filters.qs, 20).get_page(request.GET.get("page"))
     present(request.user, page.object_list)
+    choices = _choices(calls)
+    _label_rows(page, choices)
     return render(request, "callbacks/library.html", {
-        "page_obj": page, "params": request.GET, "choices": _choices(calls), "outcomes": Outcome.choices,
+        "page_obj": page, "params": request.GET, "choices": choices, "outcomes": Outcome.choices,
         "can_curate": access.can_curate(request.user), "collections": TrainingCollection.objects.all(),
     })
 

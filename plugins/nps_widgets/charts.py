@@ -8,10 +8,21 @@ a product or topic name can never inject markup.
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from npshub import formats
 
 
 def _fmt(value):
-    return "–" if value is None else f"{value:g}"
+    """A figure in the reader's language: ``60,9`` / ``1 234`` in Russian, ``60.9`` / ``1,234`` in English."""
+    if value is None:
+        return "–"
+    return formats.number(value, 0 if float(value).is_integer() else 1)
+
+
+def _day(value):
+    """A period's first day as people read it: ``2 нояб. 2026 г.`` / ``Nov 2, 2026``."""
+    return formats.day(value, with_year=True) if value else "–"
 
 
 def _svg(width, height, title, desc, body, css_class):
@@ -43,7 +54,7 @@ def trend_chart(points, title, chart_type="line", width=960, height=260):
 
     grid = format_html_join(
         "", '<line class="chart__grid{}" x1="{}" x2="{}" y1="{}" y2="{}"/><text class="chart__axis" x="{}" y="{}" text-anchor="end">{}</text>',
-        ((" chart__zero" if v == 0 else "", left, width - right, y(v), y(v), left - 6, y(v) + 4, v) for v in (100, 50, 0, -50, -100)),
+        ((" chart__zero" if v == 0 else "", left, width - right, y(v), y(v), left - 6, y(v) + 4, _fmt(v)) for v in (100, 50, 0, -50, -100)),
     )
     n = len(points)
     if not scored:
@@ -65,7 +76,7 @@ def trend_chart(points, title, chart_type="line", width=960, height=260):
             parts.append(format_html(
                 '<rect class="chart__bar {}" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
                 "is-negative" if p["nps"] < 0 else "is-positive", round(x(i) - bar_w / 2, 1), min(y0, y1),
-                round(bar_w, 1), max(abs(y1 - y0), 1), p["period_start"], _fmt(p["nps"]),
+                round(bar_w, 1), max(abs(y1 - y0), 1), _day(p["period_start"]), _fmt(p["nps"]),
             ))
     else:
         band_upper = [(x(i), y(min(100, p["nps"] + (p.get("margin_of_error") or 0)))) for i, p in enumerate(points) if p.get("nps") is not None]
@@ -78,18 +89,19 @@ def trend_chart(points, title, chart_type="line", width=960, height=260):
             if p.get("nps") is None:
                 continue
             parts.append(format_html(
-                '<circle class="chart__dot{}" cx="{}" cy="{}" r="3.5"><title>{}: {} ± {} ({} answers)</title></circle>',
-                " is-small" if p.get("small_sample") else "", x(i), y(p["nps"]), p["period_start"], _fmt(p["nps"]),
-                _fmt(p.get("margin_of_error")), p["responses"],
+                '<circle class="chart__dot{}" cx="{}" cy="{}" r="3.5"><title>{}: {} ± {} ({})</title></circle>',
+                " is-small" if p.get("small_sample") else "", x(i), y(p["nps"]), _day(p["period_start"]), _fmt(p["nps"]),
+                _fmt(p.get("margin_of_error")),
+                ngettext("%(count)s answer", "%(count)s answers", p["responses"] or 0) % {"count": _fmt(p["responses"] or 0)},
             ))
     label_at = sorted({0, n // 2, n - 1}) if n > 2 else list(range(n))
     parts.append(format_html_join(
         "", '<text class="chart__axis" x="{}" y="{}" text-anchor="middle">{}</text>',
-        ((x(i), height - 8, points[i]["period_start"]) for i in label_at),
+        ((x(i), height - 8, _day(points[i]["period_start"])) for i in label_at),
     ))
     last = scored[-1]
     desc = _("%(count)s periods from %(first)s to %(last)s; latest NPS %(nps)s.") % {
-        "count": n, "first": points[0]["period_start"], "last": points[-1]["period_start"], "nps": _fmt(last["nps"]),
+        "count": n, "first": _day(points[0]["period_start"]), "last": _day(points[-1]["period_start"]), "nps": _fmt(last["nps"]),
     }
     return _svg(width, height, title, desc, mark_safe("".join(str(part) for part in parts)), "chart--trend")
 
@@ -108,15 +120,16 @@ def distribution_chart(result, title, width=640, height=56):
         w = share * width
         pct = round(100 * share)
         parts.append(format_html(
-            '<rect class="chart__seg chart__seg--{}" x="{}" y="0" width="{}" height="{}"><title>{}: {} ({}%)</title></rect>',
-            key, round(offset, 1), round(w, 1), height, labels[key], result[key], pct,
+            '<rect class="chart__seg chart__seg--{}" x="{}" y="0" width="{}" height="{}"><title>{}: {} ({})</title></rect>',
+            key, round(offset, 1), round(w, 1), height, labels[key], _fmt(result[key]), formats.percent(pct),
         ))
         if w > 44:
             parts.append(format_html(
-                '<text class="chart__seglabel" x="{}" y="{}" text-anchor="middle">{}%</text>', round(offset + w / 2, 1), height / 2 + 6, pct,
+                '<text class="chart__seglabel" x="{}" y="{}" text-anchor="middle">{}</text>', round(offset + w / 2, 1), height / 2 + 6,
+                formats.percent(pct),
             ))
         offset += w
-    desc = ", ".join(f"{labels[k]} {round(100 * result[k] / n)}%" for k in ("promoters", "passives", "detractors"))
+    desc = ", ".join(f"{labels[k]} {formats.percent(round(100 * result[k] / n))}" for k in ("promoters", "passives", "detractors"))
     return _svg(width, height, title, desc, mark_safe("".join(str(p) for p in parts)), "chart--distribution")
 
 

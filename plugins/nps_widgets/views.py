@@ -257,7 +257,10 @@ def screen_quotes(screen, limit=6):
 
 
 def _quote(response):
-    return {"text": response.comment_masked, "score": response.score, "source": response.source.name, "date": response.submitted_at,
+    from npshub.feedback import reference
+
+    source = reference.label("source", response.source.slug) or response.source.name
+    return {"text": response.comment_masked, "score": response.score, "source": source, "date": response.submitted_at,
             "language": response.language}
 
 

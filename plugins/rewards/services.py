@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from npshub import events
+from npshub.feedback import reference
 from npshub.people import roles
 from rewards import badges, ledger
 from rewards.models import BadgeAward, Kudos, LedgerEntry, Preference, Redemption, RewardItem, Wallet
@@ -216,7 +217,9 @@ def individual_board(period="month", department=None, viewer=None, limit=20):
     rows = _cached(_board_key("people", period, department, limit), compute)
     users = get_user_model().objects.in_bulk([row["user"] for row in rows])
     hidden = set(Preference.objects.filter(user__in=users, hide_from_leaderboards=True).values_list("user_id", flat=True))
-    teams = dict(get_user_model().objects.filter(pk__in=users).values_list("pk", "profile__team__name"))
+    team_of = dict(get_user_model().objects.filter(pk__in=users).values_list("pk", "profile__team__slug"))
+    names = reference.labels("team", {slug for slug in team_of.values() if slug})  # in the reader's language
+    teams = {pk: names.get(slug) for pk, slug in team_of.items() if slug}
     board = []
     rank = 0
     for row in rows:
@@ -247,8 +250,10 @@ def team_board(period="month", department=None, limit=20, start=None, end=None):
         )
 
     rows = _cached(_board_key("teams", period, department, limit, start, end), compute)
+    names = reference.labels("team", [row["user__profile__team__slug"] for row in rows])  # in the reader's language
     return [
-        {"rank": rank, "team": row["user__profile__team__slug"], "name": row["user__profile__team__name"],
+        {"rank": rank, "team": row["user__profile__team__slug"],
+         "name": names.get(row["user__profile__team__slug"]) or row["user__profile__team__name"],
          "points": row["points"], "members": row["members"]}
         for rank, row in enumerate(rows, start=1)
     ]
