@@ -13,7 +13,7 @@ from rewards.models import Activity, Badge, BadgeAward, LedgerEntry, Notificatio
 
 
 def notify(user, message, url=""):
-    return Notification.objects.create(user=user, message=message[:255], url=url)
+    return Notification.objects.create(user=user, message=message[:255], url=url, language=translation.get_language() or "")
 
 
 def _profile_url():

@@ -8,6 +8,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from npshub.people.models import Team
 from rewards import badges, demo_ru, ledger
@@ -176,8 +177,8 @@ def _history(stdout):
     welcome = {"employee": 400, "manager": 250, "caller": 120}
     for user in users:
         if user.username in welcome:
-            reason = demo_ru.WELCOME if _reads_russian(user) else "Welcome bonus: NPS Hub launch"
-            ledger.post(user, welcome[user.username], reason, kind=LedgerEntry.GRANT,
+            # Stored in English, shown in the reader's language (the catalogue has it).
+            ledger.post(user, welcome[user.username], gettext_noop("Welcome bonus: NPS Hub launch"), kind=LedgerEntry.GRANT,
                         event_type="demo", event_id=f"demo:welcome:{user.pk}")
     messages = ["Thanks for calling back that customer so quickly!", "Your lesson notes helped the whole team.",
                 "Great save with the delivery complaint today.", "You turned a 3 into a 9. Brilliant.",

@@ -250,6 +250,7 @@ class BadgeAward(models.Model):
 class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rewards_notifications")
     message = models.CharField(max_length=255)
+    language = models.CharField(max_length=8, blank=True, help_text="The language the message was written in.")
     url = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

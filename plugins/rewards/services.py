@@ -323,4 +323,4 @@ def engagement(members):
 
 def team_kudos(team, limit=20):
     return (Kudos.objects.filter(Q(receiver__profile__team=team) | Q(giver__profile__team=team))
-            .select_related("giver", "receiver").distinct()[:limit])
+            .select_related("giver__profile", "receiver").distinct()[:limit])

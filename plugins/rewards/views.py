@@ -89,7 +89,7 @@ def person(request, user_id):
         "progress": [challenges.progress(c) for c in challenges.current_for_team(team)] if team else [],
         "calls": metrics.call("callbacks.user_counts", person) if metrics.get("callbacks.user_counts") else None,
         "lessons": metrics.call("education.user_progress", person) if metrics.get("education.user_progress") else None,
-        "kudos": Kudos.objects.filter(receiver=person).select_related("giver")[:20],
+        "kudos": Kudos.objects.filter(receiver=person).select_related("giver__profile")[:20],
         "kudos_count": Kudos.objects.filter(receiver=person).count(),
         "entries": LedgerEntry.objects.filter(user=person).select_related("rule")[:15] if sees_private else [],
         "notifications": Notification.objects.filter(user=person)[:10] if is_self else [],
