@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('digest', '0002_teams_channel_alerts'),
+        ('digest', '0003_announcements'),
     ]
 
     operations = [
