@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rewards', '0005_texts_ru'),
+        ('rewards', '0006_texts_ru'),
     ]
 
     operations = [

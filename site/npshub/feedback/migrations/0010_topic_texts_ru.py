@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0008_source_pulls'),
+        ('feedback', '0009_response_customer_key'),
     ]
 
     operations = [
