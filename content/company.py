@@ -98,8 +98,9 @@ def load_company(stdout):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         team = teams[index % len(teams)]
         role_names = [roles.EMPLOYEE] + ([roles.CALLER] if index % 4 == 0 else [])
+        # Most colleagues read Russian, as in the company.
         created += _employee(f"{first}.{last}.{index}".lower(), first, last, role_names, team.slug,
-                             rng.choice(TITLES), "ru" if index % 3 == 0 else "en")
+                             rng.choice(TITLES), "en" if index % 3 == 0 else "ru")
     stdout.write(f"company: {Team.objects.count()} teams, {User.objects.count()} people ({created} new)")
 
 

@@ -37,6 +37,24 @@ TOPICS = [  # (slug, name, English keywords, Russian keywords)
 ]
 
 
+NAMES_RU = {  # slug: (Russian name, English description, Russian description)
+    "technical-issues": ("Технические неполадки", "The product breaks, crashes or stops working.",
+                         "Товар ломается, даёт сбои или перестаёт работать."),
+    "delivery": ("Доставка", "Couriers, delays and the state of the parcel on arrival.",
+                 "Курьеры, задержки и состояние посылки при получении."),
+    "price": ("Цена", "Prices, discounts and value for money.", "Цены, скидки и соотношение цены и качества."),
+    "quality": ("Качество", "How well the product is made and how long it lasts.",
+                "Насколько хорошо сделан товар и как долго служит."),
+    "staff": ("Персонал", "Consultants, support and shop assistants.", "Консультанты, поддержка и продавцы."),
+    "packaging": ("Упаковка", "Boxes and wrapping.", "Коробки и упаковка."),
+    "app": ("Приложение и сайт", "The mobile app, the website and paying online.",
+            "Мобильное приложение, сайт и оплата онлайн."),
+    "instructions": ("Инструкции", "Manuals and explanations.", "Инструкции и объяснения."),
+    "returns": ("Возвраты", "Returns, refunds and exchanges.", "Возвраты, возмещения и обмены."),
+    "taste": ("Кофе и вкус", "Coffee machines and the taste of coffee.", "Кофемашины и вкус кофе."),
+}
+
+
 def load_topics(stdout):
     """Create the demo topics that do not exist yet (an edited topic is left as the editor left it)."""
     created = 0
@@ -45,5 +63,9 @@ def load_topics(stdout):
             slug=slug, defaults={"name": name, "keywords_en": english, "keywords_ru": russian}
         )
         created += was_created
+        if slug in NAMES_RU:  # update(), not save(): names are no rule change, nothing to retag
+            name_ru, description, description_ru = NAMES_RU[slug]
+            Topic.objects.filter(slug=slug, name_ru="").update(
+                name_ru=name_ru, description=description, description_ru=description_ru)
     stdout.write(f"topics: {created} new ({len(TOPICS)} demo topics)")
     return created

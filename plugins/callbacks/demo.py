@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from callbacks import queue, recordings, workflow
+from callbacks.demo_ru import PLAYBOOKS as PLAYBOOKS_RU
 from callbacks.models import Callback, Playbook, TrainingCollection, TrainingPage
 from npshub.feedback import nps
 from npshub.feedback.models import Response
@@ -98,14 +99,17 @@ def _translate_training(section):
 def _playbooks():
     defaults = [
         ("Thank our promoters", Playbook.Category.PROMOTER, Playbook.Action.THANK_YOU_EMAIL,
-         "Thank you for recommending us", "Dear {name}, thank you for your kind words. It means a lot to the whole team."),
+         "Thank you for recommending us", "Thank you for your kind words. It means a lot to the whole team."),
         ("Ask passives what would make it a 10", Playbook.Category.PASSIVE, Playbook.Action.FOLLOW_UP_EMAIL,
-         "What would make it a 10?", "Dear {name}, thank you for your answer. What one thing would make your next visit perfect? Just reply to this e-mail."),
+         "What would make it a 10?", "Thank you for your answer. What one thing would make your next visit perfect? Just reply to this e-mail."),
         ("Call detractors back", Playbook.Category.DETRACTOR, Playbook.Action.QUEUE, "", ""),
     ]
     for name, category, action, subject, message in defaults:
-        Playbook.objects.get_or_create(category=category, defaults={
+        playbook, _created = Playbook.objects.get_or_create(category=category, defaults={
             "name": name, "action": action, "subject": subject, "message": message})
+        if subject and not playbook.subject_ru:  # customers who answered in Russian get Russian
+            playbook.subject_ru, playbook.message_ru = PLAYBOOKS_RU[subject]
+            playbook.save(update_fields=["subject_ru", "message_ru"])
 
 
 def _queue(stdout, now):
@@ -144,8 +148,9 @@ def _completed_call(stdout, now):
     recordings.attach(callback, SimpleUploadedFile("call.wav", tone_wav(), content_type="audio/wav"), caller)
     workflow.record_outcome(
         caller, callback.pk, "reached", resolved=True, tags="quality, replacement",
-        notes="The customer explained the fault in detail. We arranged a replacement at the store; she was glad "
-              "someone called. If the store has none, call her back on +7 916 555-01-02.",
+        # The demo caller reads and writes Russian.
+        notes="Клиентка подробно описала неисправность. Договорились о замене в магазине; она была рада, что ей "
+              "перезвонили. Если замены в магазине нет, перезвоните ей по номеру +7 916 555-01-02.",
     )
     # The demo caller walks the guide acknowledgement themselves: forget this one.
     from callbacks.models import GuideAcknowledgement
@@ -154,7 +159,9 @@ def _completed_call(stdout, now):
     if editor:
         callback.refresh_from_db()
         collection, _created = TrainingCollection.objects.get_or_create(
-            name="Great recoveries", defaults={"description": "Calls that turned an unhappy customer around."}
+            name="Great recoveries", defaults={
+                "description": "Calls that turned an unhappy customer around.", "name_ru": "Удачные возвраты клиентов",
+                "description_ru": "Звонки, после которых недовольный клиент остался с нами."}
         )
         workflow.add_to_collection(editor, callback, collection)
     stdout.write("callbacks: one completed call with a recording in the library")

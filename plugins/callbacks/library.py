@@ -9,7 +9,7 @@ RELATED = ("recordings", "training_collections", "call_attempts", "response__top
 
 
 def _records(user, queryset):
-    queryset = queryset.select_related("response", "completed_by", "department").prefetch_related(*RELATED)
+    queryset = queryset.select_related("response", "completed_by__profile", "department").prefetch_related(*RELATED)
     return access.call_records(user, queryset)
 
 

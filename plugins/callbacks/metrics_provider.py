@@ -1,8 +1,10 @@
 """Figures the callbacks plugin provides to other apps (names fixed in npshub.metrics)."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from npshub import metrics
+from npshub.feedback import reference
 
 
 def _period(queryset, field, start, end):
@@ -85,13 +87,16 @@ def wins(start=None, end=None, limit=5):
         .filter(Q(resolved=True) | Q(recovered_at__isnull=False)),
         "completed_at", start, end,
     ).select_related("response", "completed_by").order_by("-completed_at")[:limit]
+    rows = list(rows)
+    # In the active language (the digest renders once per language), products by their labels.
+    products = reference.labels("product", {callback.response.product for callback in rows})
     result = []
     for callback in rows:
-        product = callback.response.product.replace("-", " ") or "a product"
+        values = {"score": callback.response.score, "product": products.get(callback.response.product) or _("a product")}
         summary = (
-            f"A detractor ({callback.response.score}/10) about {product} came back as a promoter or passive"
+            _("A detractor (%(score)s/10) about %(product)s came back as a promoter or passive") % values
             if callback.recovered_at else
-            f"Resolved the issue of a detractor ({callback.response.score}/10) about {product}"
+            _("Resolved the issue of a detractor (%(score)s/10) about %(product)s") % values
         )
         result.append({
             "summary": summary,

@@ -20,6 +20,7 @@ from wagtail.search import index
 
 from callbacks.storage import private_storage
 from npshub.pages.i18n import SAME_URL
+from npshub.translated import TranslatedFields
 
 
 class Outcome(models.TextChoices):
@@ -221,17 +222,21 @@ class TrainingPage(Page):
         verbose_name = _("caller training page")
 
 
-class TrainingCollection(models.Model):
+class TrainingCollection(TranslatedFields, models.Model):
     """A named set of exemplary calls for training (a snippet editors build)."""
 
     name = models.CharField(_("name"), max_length=150)
+    name_ru = models.CharField(_("name in Russian"), max_length=150, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_ru = models.TextField(_("description in Russian"), blank=True)
     calls = models.ManyToManyField(
         Callback, blank=True, related_name="training_collections", limit_choices_to={"exemplary": True},
         verbose_name=_("exemplary calls"),
     )
 
-    panels = [FieldPanel("name"), FieldPanel("description"), FieldPanel("calls")]
+    panels = [FieldPanel("name"), FieldPanel("name_ru"), FieldPanel("description"), FieldPanel("description_ru"),
+              FieldPanel("calls")]
+    translated_fields = ("name", "description")  # one row: the calls belong to it once
 
     class Meta:
         ordering = ["name"]
@@ -240,7 +245,7 @@ class TrainingCollection(models.Model):
         return self.name
 
 
-class Playbook(models.Model):
+class Playbook(TranslatedFields, models.Model):
     """What happens to each segment's customers: thank promoters, follow passives up, queue detractors."""
 
     class Category(models.TextChoices):
@@ -258,11 +263,17 @@ class Playbook(models.Model):
     category = models.CharField(_("segment"), max_length=10, choices=Category.choices, unique=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     subject = models.CharField(_("e-mail subject"), max_length=200, blank=True)
-    message = models.TextField(_("e-mail message"), blank=True, help_text=_("Plain text; {name} is the customer's first name."))
+    subject_ru = models.CharField(_("e-mail subject in Russian"), max_length=200, blank=True)
+    message = models.TextField(_("e-mail message"), blank=True, help_text=_("Plain text, without a greeting (the e-mail starts with “Dear Ann,”); {name} is the customer's first name."))
+    message_ru = models.TextField(
+        _("e-mail message in Russian"), blank=True,
+        help_text=_("Sent to customers who answered in Russian; empty: they get the English message."))
     active = models.BooleanField(_("active"), default=True)
 
     panels = [FieldPanel("name"), FieldPanel("category"), FieldPanel("action"), FieldPanel("subject"),
-              FieldPanel("message"), FieldPanel("active")]
+              FieldPanel("message"), FieldPanel("subject_ru"), FieldPanel("message_ru"), FieldPanel("active")]
+    # One playbook per segment (unique) that runs point at: the Russian texts sit beside the English.
+    translated_fields = ("subject", "message")
 
     class Meta:
         ordering = ["category"]

@@ -6,7 +6,8 @@ import urllib.request
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from callbacks import privacy, queue, workflow
 from callbacks.access import audit
@@ -77,6 +78,12 @@ def click_to_dial(callback_id, user_id):
     return result
 
 
+def customer_language(code):
+    """The site language closest to the response's (``ru-RU`` → ``ru``); the default otherwise."""
+    code = (code or "").split("-")[0].split("_")[0].lower()
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 @shared_task(name="callbacks.run_playbook_action")
 def run_playbook_action(action_id):
     """Send one playbook e-mail, exactly once (the row's result guards re-runs)."""
@@ -95,11 +102,16 @@ def run_playbook_action(action_id):
             playbook = action.playbook
             first_name = (contact.name or "").split(" ")[0]
             template = "thank_you"  # one branded layout; the playbook supplies the words
+            language = customer_language(action.response.language)  # the language the customer answered in
+            texts = playbook.in_language(language)
+            with translation.override(language):
+                subject = texts.subject or gettext("Thank you")
             try:
                 ok = send_branded_email(
-                    contact.email, playbook.subject or "Thank you", template,
-                    {"name": first_name, "message": playbook.message.replace("{name}", first_name)},
-                    language=action.response.language or "en",
+                    contact.email, subject, template,
+                    # The layout greets ("Dear Ann,"): the message is the body only. A customer's e-mail.
+                    {"name": first_name, "message": texts.message.replace("{name}", first_name), "customer": True},
+                    language=language,
                 )
             except Exception as error:  # the sender failed: record it, do not retry blindly
                 logger.exception("Playbook e-mail %s failed", action_id)

@@ -21,7 +21,8 @@ from callbacks import access, journey, recordings, workflow
 from callbacks.filters import LibraryFilter, QueueFilter
 from callbacks.library import library_queryset, present, training_material
 from callbacks.models import Callback, Outcome, Recording, TrainingCollection, TrainingPage
-from callbacks.queue import topics_of, visible
+from callbacks.queue import visible
+from npshub.feedback import reference
 from npshub.feedback.models import Topic
 from npshub.pages.i18n import in_reader_locale
 from npshub.people.models import Department, Team
@@ -58,9 +59,26 @@ def _choices(callbacks):
     regions = callbacks.values_list("response__region", flat=True).distinct().order_by("response__region")
     return {
         "departments": Department.objects.values_list("slug", "name"),
-        "products": [p for p in products if p], "regions": [r for r in regions if r],
-        "topics": list(Topic.objects.values_list("slug", "name").order_by("name")),
+        "products": [p for p in products if p], "regions": [r for r in regions if r],  # slugs: _label_rows names them
+        "topics": sorted(((t.slug, t.tr.name) for t in Topic.objects.all()), key=lambda choice: choice[1].lower()),
     }
+
+
+def _label_rows(page, choices):
+    """People read labels, not slugs: the page's rows get ``labels`` and the product and region
+    choices become (slug, label) pairs; one query per dimension."""
+    rows = list(page.object_list)
+    wanted = {
+        "product": {*choices["products"], *(c.response.product for c in rows)},
+        "region": {*choices["regions"], *(c.response.region for c in rows)},
+        "segment": {c.response.segment for c in rows},
+    }
+    named = {dimension: reference.labels(dimension, slugs) for dimension, slugs in wanted.items()}
+    for callback in rows:
+        callback.labels = {dimension: named[dimension].get(getattr(callback.response, dimension), "") for dimension in named}
+    choices["products"] = [(slug, named["product"][slug]) for slug in choices["products"]]
+    choices["regions"] = [(slug, named["region"][slug]) for slug in choices["regions"]]
+    page.object_list = rows
 
 
 def _training_pages():
@@ -83,11 +101,13 @@ def queue(request):
     callbacks = visible(request.user)
     filters = QueueFilter(request.GET, queryset=callbacks, request=request)
     page = Paginator(filters.qs.prefetch_related("response__topics"), 25).get_page(request.GET.get("page"))
+    choices = _choices(callbacks)
+    _label_rows(page, choices)
     for callback in page.object_list:
         callback.priority_level, callback.priority_words = priority_words(callback.priority)
     return render(request, "callbacks/queue.html", {
         "sla_hours": settings.CALLBACKS_SLA_HOURS,
-        "page_obj": page, "params": request.GET, "choices": _choices(callbacks),
+        "page_obj": page, "params": request.GET, "choices": choices,
         "acknowledged": workflow.has_acknowledged(request.user), "guide": workflow.caller_guide(),
         "scope_all": access.scope_department_ids(request.user) is None,
         "my_department": access.user_department(request.user),
@@ -145,7 +165,7 @@ def _detail(request, callback, outcome_form=None, recording_form=None, status=20
     response = callback.response
     return render(request, "callbacks/detail.html", {
         "callback": callback, "response": response, "comment": access.masked_comment(response),
-        "topics": topics_of(response), "contact": contact,
+        "topics": [topic.tr.name for topic in response.topics.all()], "contact": contact,
         "dial_uri": workflow.dial_uri(contact["phone"]) if contact else None,
         "pbx_dial": bool(settings.CALLBACKS_PBX_DIAL_URL),
         "mine": callback.claim_active_for(request.user),
@@ -264,8 +284,10 @@ def library(request):
     filters = LibraryFilter(request.GET, queryset=calls, request=request)
     page = Paginator(filters.qs, 20).get_page(request.GET.get("page"))
     present(request.user, page.object_list)
+    choices = _choices(calls)
+    _label_rows(page, choices)
     return render(request, "callbacks/library.html", {
-        "page_obj": page, "params": request.GET, "choices": _choices(calls), "outcomes": Outcome.choices,
+        "page_obj": page, "params": request.GET, "choices": choices, "outcomes": Outcome.choices,
         "can_curate": access.can_curate(request.user), "collections": TrainingCollection.objects.all(),
     })
 

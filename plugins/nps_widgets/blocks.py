@@ -246,7 +246,7 @@ class BreakdownBlock(WidgetBlock):
         rows = rows[: value.get("limit") or 10]
         result = {"by": by, "by_label": DIMENSION_LABELS.get(by, by), "rows": rows}
         if (value.get("display") or "bars") == "bars":
-            result["svg"] = charts.hbar_chart(rows, value["title"], note_key="responses")
+            result["svg"] = charts.hbar_chart(rows, value["title"], label_key="label", note_key="responses")
         return result
 
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from npshub.feedback import stats
+from npshub.feedback import reference, stats
 from npshub.feedback.filters import StatsFilter
 from npshub.feedback.models import DIMENSIONS
 
@@ -114,11 +114,18 @@ def timeseries(stats_filter, interval):
 
 
 def breakdown(stats_filter, by):
+    """Rows keyed by slug, each with the ``label`` people read (in the reader's language)."""
     rows = []
     for row in stats.breakdown(stats_filter, by):
         row = dict(row)
         row.setdefault("small_sample", row["responses"] < SMALL_SAMPLE)
         rows.append(row)
+    try:
+        names = reference.labels(by, [row["key"] for row in rows])
+    except ValueError:  # not a labelled dimension
+        names = {}
+    for row in rows:
+        row["label"] = names.get(row["key"]) or row["key"]
     return rows
 
 
@@ -161,12 +168,18 @@ def comment_rows(stats_filter, topic=None, band="", q=None, limit=10, min_length
             "score": response.score,
             "category": response.category,
             "submitted_at": response.submitted_at,
-            "source": response.source.name,
+            "source": response.source.slug,
             "product": response.product,
             "segment": response.segment,
+            "language": response.language,  # the customer's: templates mark the quote with it
         })
         if len(rows) >= limit:
             break
+    # People read labels: the source's and the product's, in the reader's language (one query each).
+    names = {d: reference.labels(d, {row[d] for row in rows}) for d in ("source", "product", "segment")}
+    for row in rows:
+        row["source_slug"], row["product_slug"], row["segment_slug"] = row["source"], row["product"], row["segment"]
+        row.update({d: names[d].get(row[d], row[d]) for d in names})
     return rows
 
 
@@ -191,11 +204,12 @@ def topic_choices():
         Topic = apps.get_model("feedback", "Topic")
     except LookupError:
         return []
-    return list(Topic.objects.order_by("name").values_list("slug", "name"))
+    return sorted(((t.slug, t.tr.name) for t in Topic.objects.all()), key=lambda choice: choice[1].lower())
 
 
 def dimension_values(name, limit=200):
-    """Known values of a dimension (or source slugs), for the dashboard's pickers."""
+    """Known values of a dimension (or source slugs), for the dashboard's pickers: (slug, label in
+    the reader's language), by label."""
     from django.core.cache import cache
 
     from npshub.feedback.models import Response, Source
@@ -211,7 +225,8 @@ def dimension_values(name, limit=200):
             )
             values = [(value, value) for value in found]
         cache.set(key, values, 300)
-    return values
+    names = reference.labels(name, [slug for slug, _name in values])
+    return sorted(((slug, names.get(slug) or text) for slug, text in values), key=lambda choice: choice[1].lower())
 
 
 def iso(value):

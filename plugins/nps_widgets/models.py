@@ -3,6 +3,7 @@
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
@@ -33,6 +34,9 @@ class Screen(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     room = models.CharField(_("room"), max_length=120, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, choices=settings.LANGUAGES,
+        help_text=_("The language of every text on the screen; empty: the browser's."))
     token = models.CharField(
         _("secret token"), max_length=64, unique=True, default=new_screen_token,
         help_text=_("The secret part of the link. Change it to invalidate the old link."),

@@ -9,7 +9,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -265,12 +265,17 @@ def screen_quotes(screen, limit=6):
         stats_filter = data.make_filter(screen.filter_params(), start, None)
         for row in data.comment_rows(stats_filter, band="promoters", limit=limit * 2, min_length=screen.quote_min_length):
             if row["id"] not in seen and len(quotes) < limit:
-                quotes.append({"text": row["text"], "score": row["score"], "source": row["source"], "date": row["submitted_at"]})
+                quotes.append({"text": row["text"], "score": row["score"], "source": row["source"], "date": row["submitted_at"],
+                               "language": row["language"]})
     return quotes
 
 
 def _quote(response):
-    return {"text": response.comment_masked, "score": response.score, "source": response.source.name, "date": response.submitted_at}
+    from npshub.feedback import reference
+
+    source = reference.label("source", response.source.slug) or response.source.name
+    return {"text": response.comment_masked, "score": response.score, "source": source, "date": response.submitted_at,
+            "language": response.language}
 
 
 def screen_news(limit=4):
@@ -320,9 +325,11 @@ def screen_context(screen):
 @never_cache
 def screen_view(request, token):
     screen = Screen.for_token(token)
-    context = screen_context(screen)
     template = "nps_widgets/screen_slides.html" if request.GET.get("fragment") else "nps_widgets/screen.html"
-    response = render(request, template, context)
+    # A room's screen speaks the room's language whatever the browser says (empty: the browser's).
+    with translation.override(screen.language or translation.get_language()):
+        response = render(request, template, screen_context(screen))
+        response["Content-Language"] = translation.get_language()
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response

@@ -6,14 +6,14 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rewards.models import Activity, Badge, BadgeAward, LedgerEntry, Notification
 
 
 def notify(user, message, url=""):
-    return Notification.objects.create(user=user, message=message[:255], url=url)
+    return Notification.objects.create(user=user, message=message[:255], url=url, language=translation.get_language() or "")
 
 
 def _profile_url():
@@ -30,7 +30,9 @@ def grant_badge(badge, user, period=""):
             award = BadgeAward.objects.create(badge=badge, user=user, period=period)
     except IntegrityError:
         return None
-    notify(user, _("New badge: %(name)s") % {"name": badge.name}, _profile_url())
+    # The note is stored as text: written in the winner's language, whoever's event awarded it.
+    with translation.override(getattr(getattr(user, "profile", None), "language", None) or translation.get_language()):
+        notify(user, _("New badge: %(name)s") % {"name": badge.tr.name}, _profile_url())
     return award
 
 

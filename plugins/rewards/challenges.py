@@ -36,7 +36,7 @@ class Progress:
     def as_dict(self):
         c = self.challenge
         return {
-            "id": c.pk, "title": c.title, "team": c.team.slug, "team_name": c.team.name, "goal": c.goal,
+            "id": c.pk, "title": c.tr.title, "team": c.team.slug, "team_name": c.team.name, "goal": c.goal,
             "target": self.target, "current": self.current, "percent": self.percent, "available": self.available,
             "reached": self.reached, "detail": self.detail, "starts_on": c.starts_on.isoformat(),
             "ends_on": c.ends_on.isoformat(), "reached_at": c.reached_at.isoformat() if c.reached_at else None,
@@ -109,7 +109,7 @@ def settle(challenge, today=None):
     event_id = f"challenge:{challenge.pk}"
     for rule in ledger.rules_for("team_goal_reached"):
         for member in members:
-            if ledger.award(rule, member, event_id, reason=_("Team goal: %(title)s") % {"title": challenge.title}):
+            if ledger.award(rule, member, event_id, reason=_("Team goal: %(title)s") % {"title": challenge.tr.title}):
                 written += 1
     for member in members:
         ledger.record_activity(member, "team_goal_reached", event_id)

@@ -8,9 +8,10 @@ import random
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from npshub.people.models import Team
-from rewards import badges, ledger
+from rewards import badges, demo_ru, ledger
 from rewards.models import Badge, Challenge, Kudos, LedgerEntry, RewardItem, Rule
 
 RULES = [  # name, event type, points, daily cap, monthly cap, cool-down minutes, outcomes
@@ -124,11 +125,31 @@ def load(stdout):
         goal, target, title, start, end = goals[index % len(goals)]
         if not Challenge.objects.filter(team=team, starts_on=start, goal=goal).exists():
             Challenge.objects.create(team=team, goal=goal, target=target, title=title, starts_on=start, ends_on=end)
+    _russian()
 
     if LedgerEntry.objects.filter(event_id__startswith="demo:").exists():
         stdout.write("rewards: demo rules, badges, store and challenges present")
         return
     _history(stdout)
+
+
+def _russian():
+    """The Russian texts beside the English ones (filled where still empty, so editors' work stays)."""
+    for rule in Rule.objects.filter(name__in=demo_ru.RULES, name_ru=""):
+        rule.name_ru = demo_ru.RULES[rule.name]
+        rule.save(update_fields=["name_ru"])
+    for badge in Badge.objects.filter(slug__in=demo_ru.BADGES, name_ru=""):
+        badge.name_ru, badge.description_ru = demo_ru.BADGES[badge.slug]
+        badge.save(update_fields=["name_ru", "description_ru"])
+    for item in RewardItem.objects.filter(name__in=demo_ru.ITEMS, name_ru=""):
+        item.name_ru, item.description_ru = demo_ru.ITEMS[item.name]
+        item.save(update_fields=["name_ru", "description_ru"])
+    for title, russian in demo_ru.CHALLENGES.items():
+        Challenge.objects.filter(title=title, title_ru="").update(title_ru=russian)
+
+
+def _reads_russian(user):
+    return getattr(getattr(user, "profile", None), "language", "") == "ru"
 
 
 def _history(stdout):
@@ -156,7 +177,8 @@ def _history(stdout):
     welcome = {"employee": 400, "manager": 250, "caller": 120}
     for user in users:
         if user.username in welcome:
-            ledger.post(user, welcome[user.username], "Welcome bonus: NPS Hub launch", kind=LedgerEntry.GRANT,
+            # Stored in English, shown in the reader's language (the catalogue has it).
+            ledger.post(user, welcome[user.username], gettext_noop("Welcome bonus: NPS Hub launch"), kind=LedgerEntry.GRANT,
                         event_type="demo", event_id=f"demo:welcome:{user.pk}")
     messages = ["Thanks for calling back that customer so quickly!", "Your lesson notes helped the whole team.",
                 "Great save with the delivery complaint today.", "You turned a 3 into a 9. Brilliant.",
@@ -165,7 +187,9 @@ def _history(stdout):
     for n in range(16):
         giver, receiver = rng.sample(users, 2)
         moment = now - datetime.timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 23))
-        kudos = Kudos.objects.create(giver=giver, receiver=receiver, message=rng.choice(messages), created_at=moment)
+        index = rng.randrange(len(messages))  # colleagues write in their own language
+        message = demo_ru.KUDOS[index] if _reads_russian(giver) else messages[index]
+        kudos = Kudos.objects.create(giver=giver, receiver=receiver, message=message, created_at=moment)
         ledger.record_activity(receiver, "kudos_received", f"kudos:{kudos.pk}", moment)
         ledger.award(kudos_rule, receiver, f"kudos:{kudos.pk}", now=moment)
     previous_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 
+from npshub.translated import TranslatedFields
+
 # Event types that rules and badge criteria react to. Each maps to a core event
 # (site/npshub/events.py) except the two rewards produces itself.
 EVENT_TYPES = [
@@ -149,10 +151,11 @@ class BalanceDrift(models.Model):
         return self.wallet_balance - self.ledger_sum
 
 
-class Rule(index.Indexed, models.Model):
+class Rule(TranslatedFields, index.Indexed, models.Model):
     """Points for an event type, with caps and a cool-down so volume alone cannot farm points."""
 
     name = models.CharField(_("name"), max_length=120)
+    name_ru = models.CharField(_("name in Russian"), max_length=120, blank=True)
     event_type = models.CharField(_("event type"), max_length=50, choices=EVENT_TYPES)
     amount = models.PositiveIntegerField(_("points"))
     outcomes = models.CharField(
@@ -167,11 +170,12 @@ class Rule(index.Indexed, models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     panels = [
-        FieldPanel("name"), FieldPanel("event_type"), FieldPanel("amount"), FieldPanel("outcomes"),
+        FieldPanel("name"), FieldPanel("name_ru"), FieldPanel("event_type"), FieldPanel("amount"), FieldPanel("outcomes"),
         MultiFieldPanel([FieldPanel("daily_cap"), FieldPanel("monthly_cap"), FieldPanel("cooldown_minutes")], heading=_("Limits")),
         FieldPanel("active"),
     ]
     search_fields = [index.SearchField("name"), index.FilterField("event_type")]
+    translated_fields = ("name",)  # one row per rule (ledger entries point at it)
 
     class Meta:
         ordering = ["event_type", "name"]
@@ -201,7 +205,7 @@ class Activity(models.Model):
         verbose_name_plural = "activities"
 
 
-class Badge(index.Indexed, models.Model):
+class Badge(TranslatedFields, index.Indexed, models.Model):
     COUNT, STREAK, AMBASSADOR = "count", "streak", "ambassador"
     CRITERIA = [
         (COUNT, _("Event count: at least N events (within the window, if set)")),
@@ -211,9 +215,11 @@ class Badge(index.Indexed, models.Model):
     TIERS = [("bronze", _("Bronze")), ("silver", _("Silver")), ("gold", _("Gold"))]
 
     name = models.CharField(_("name"), max_length=100)
+    name_ru = models.CharField(_("name in Russian"), max_length=100, blank=True)
     slug = models.SlugField(unique=True)
     image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     description = models.TextField(_("description"), blank=True)
+    description_ru = models.TextField(_("description in Russian"), blank=True)
     tier = models.CharField(_("tier"), max_length=10, choices=TIERS, default="bronze")
     criterion = models.CharField(_("criterion"), max_length=20, choices=CRITERIA, default=COUNT)
     event_type = models.CharField(_("event type"), max_length=50, choices=EVENT_TYPES, blank=True)
@@ -224,11 +230,13 @@ class Badge(index.Indexed, models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     panels = [
-        FieldPanel("name"), FieldPanel("slug"), FieldPanel("image"), FieldPanel("description"), FieldPanel("tier"),
+        FieldPanel("name"), FieldPanel("name_ru"), FieldPanel("slug"), FieldPanel("image"), FieldPanel("description"),
+        FieldPanel("description_ru"), FieldPanel("tier"),
         MultiFieldPanel([FieldPanel("criterion"), FieldPanel("event_type"), FieldPanel("threshold"), FieldPanel("window_days")], heading=_("Criteria")),
         FieldPanel("active"),
     ]
-    search_fields = [index.SearchField("name")]
+    search_fields = [index.SearchField("name"), index.SearchField("name_ru")]
+    translated_fields = ("name", "description")  # one row per badge (awards point at it): see npshub.translated
 
     class Meta:
         ordering = ["tier", "name"]
@@ -261,6 +269,7 @@ class BadgeAward(models.Model):
 class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rewards_notifications")
     message = models.CharField(max_length=255)
+    language = models.CharField(max_length=8, blank=True, help_text="The language the message was written in.")
     url = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -270,9 +279,11 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at"])]
 
 
-class RewardItem(index.Indexed, models.Model):
+class RewardItem(TranslatedFields, index.Indexed, models.Model):
     name = models.CharField(_("name"), max_length=120)
+    name_ru = models.CharField(_("name in Russian"), max_length=120, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_ru = models.TextField(_("description in Russian"), blank=True)
     image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     price = models.PositiveIntegerField(_("price (points)"))
     stock = models.PositiveIntegerField(_("stock"), default=0)
@@ -283,11 +294,13 @@ class RewardItem(index.Indexed, models.Model):
     active = models.BooleanField(_("active"), default=True)
 
     panels = [
-        FieldPanel("name"), FieldPanel("description"), FieldPanel("image"), FieldPanel("price"), FieldPanel("stock"),
+        FieldPanel("name"), FieldPanel("name_ru"), FieldPanel("description"), FieldPanel("description_ru"),
+        FieldPanel("image"), FieldPanel("price"), FieldPanel("stock"),
         FieldPanel("per_person_limit"), FieldPanel("available_from"), FieldPanel("available_until"),
         FieldPanel("needs_approval"), FieldPanel("active"),
     ]
-    search_fields = [index.SearchField("name")]
+    search_fields = [index.SearchField("name"), index.SearchField("name_ru")]
+    translated_fields = ("name", "description")  # one row per item (one stock, redemptions point at it)
 
     class Meta:
         ordering = ["price", "name"]
@@ -333,7 +346,7 @@ class Redemption(models.Model):
         return f"{self.item} for {self.user} ({self.status})"
 
 
-class Challenge(index.Indexed, models.Model):
+class Challenge(TranslatedFields, index.Indexed, models.Model):
     NPS_RAISE, CONTACT_RATE, CALLBACKS = "nps_raise", "contact_rate", "callbacks"
     GOALS = [
         (NPS_RAISE, _("Raise the team's NPS by N points (against the previous period of the same length)")),
@@ -343,6 +356,7 @@ class Challenge(index.Indexed, models.Model):
     ]
 
     title = models.CharField(_("title"), max_length=150)
+    title_ru = models.CharField(_("title in Russian"), max_length=150, blank=True)
     team = models.ForeignKey("people.Team", on_delete=models.CASCADE, related_name="rewards_challenges")
     goal = models.CharField(_("goal"), max_length=20, choices=GOALS)
     target = models.FloatField(_("N"))
@@ -350,8 +364,10 @@ class Challenge(index.Indexed, models.Model):
     ends_on = models.DateField(_("ends on"), help_text=_("Inclusive."))
     reached_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    panels = [FieldPanel("title"), FieldPanel("team"), FieldPanel("goal"), FieldPanel("target"), FieldPanel("starts_on"), FieldPanel("ends_on")]
-    search_fields = [index.SearchField("title")]
+    panels = [FieldPanel("title"), FieldPanel("title_ru"), FieldPanel("team"), FieldPanel("goal"), FieldPanel("target"),
+              FieldPanel("starts_on"), FieldPanel("ends_on")]
+    search_fields = [index.SearchField("title"), index.SearchField("title_ru")]
+    translated_fields = ("title",)  # one row per challenge (it is reached once)
 
     class Meta:
         ordering = ["-starts_on", "title"]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from npshub import events
+from npshub.feedback import reference
 from npshub.people import roles
 from rewards import badges, ledger
 from rewards.models import BadgeAward, Kudos, LedgerEntry, MonthlyPoints, Preference, Redemption, RewardItem, Wallet
@@ -38,7 +39,7 @@ def redeem(user, item_id):
             raise StoreConflict(_("This reward is not available now."))
         try:
             debit = ledger.post(
-                user, -item.price, _("Store: %(name)s") % {"name": item.name}, kind=LedgerEntry.REDEMPTION,
+                user, -item.price, _("Store: %(name)s") % {"name": item.tr.name}, kind=LedgerEntry.REDEMPTION,
                 event_type="redemption", event_id=f"redemption:{uuid.uuid4().hex}",
             )
         except ledger.InsufficientPoints:
@@ -93,7 +94,7 @@ def decide(redemption_id, manager, approve):
         else:
             redemption.status = Redemption.REJECTED
             redemption.refund = ledger.post(
-                redemption.user, redemption.price, _("Refund: %(name)s (not approved)") % {"name": redemption.item.name},
+                redemption.user, redemption.price, _("Refund: %(name)s (not approved)") % {"name": redemption.item.tr.name},
                 kind=LedgerEntry.REFUND, event_type="redemption", event_id=redemption.debit.event_id,
                 approved_by=manager, reverses=redemption.debit,
             )
@@ -102,7 +103,7 @@ def decide(redemption_id, manager, approve):
     badges.notify(
         redemption.user,
         (_("Your %(name)s was approved.") if approve else _("Your %(name)s was not approved; the points are back."))
-        % {"name": redemption.item.name},
+        % {"name": redemption.item.tr.name},
     )
     return redemption
 
@@ -219,7 +220,9 @@ def individual_board(period="month", department=None, viewer=None, limit=20):
     rows = _cached(_board_key("people", period, department, limit), compute)
     users = get_user_model().objects.in_bulk([row["user"] for row in rows])
     hidden = set(Preference.objects.filter(user__in=users, hide_from_leaderboards=True).values_list("user_id", flat=True))
-    teams = dict(get_user_model().objects.filter(pk__in=users).values_list("pk", "profile__team__name"))
+    team_of = dict(get_user_model().objects.filter(pk__in=users).values_list("pk", "profile__team__slug"))
+    names = reference.labels("team", {slug for slug in team_of.values() if slug})  # in the reader's language
+    teams = {pk: names.get(slug) for pk, slug in team_of.items() if slug}
     board = []
     rank = 0
     for row in rows:
@@ -254,8 +257,10 @@ def team_board(period="month", department=None, limit=20, start=None, end=None):
         )
 
     rows = _cached(_board_key("teams", period, department, limit, start, end), compute)
+    names = reference.labels("team", [row["user__profile__team__slug"] for row in rows])  # in the reader's language
     return [
-        {"rank": rank, "team": row["user__profile__team__slug"], "name": row["user__profile__team__name"],
+        {"rank": rank, "team": row["user__profile__team__slug"],
+         "name": names.get(row["user__profile__team__slug"]) or row["user__profile__team__name"],
          "points": row["points"], "members": row["members"]}
         for rank, row in enumerate(rows, start=1)
     ]
@@ -267,7 +272,7 @@ def user_summary(user, since=None):
     awards = BadgeAward.objects.filter(user=user).select_related("badge")
     if since:
         awards = awards.filter(awarded_at__gte=since)
-    return {"balance": ledger.balance(user), "new_badges": [{"slug": a.badge.slug, "name": a.badge.name} for a in awards]}
+    return {"balance": ledger.balance(user), "new_badges": [{"slug": a.badge.slug, "name": a.badge.tr.name} for a in awards]}
 
 
 def user_summaries(users, since=None):
@@ -279,7 +284,7 @@ def user_summaries(users, since=None):
         awards = awards.filter(awarded_at__gte=since)
     badges = {}
     for award in awards:
-        badges.setdefault(award.user_id, []).append({"slug": award.badge.slug, "name": award.badge.name})
+        badges.setdefault(award.user_id, []).append({"slug": award.badge.slug, "name": award.badge.tr.name})
     return {pk: {"balance": balances.get(pk) or 0, "new_badges": badges.get(pk, [])} for pk in pks}
 
 
@@ -295,7 +300,7 @@ def new_badges(start, end):
     if end:
         awards = awards.filter(awarded_at__lt=end)
     hidden = set(Preference.objects.filter(hide_from_leaderboards=True).values_list("user_id", flat=True))
-    return [{"user": _("A colleague") if a.user_id in hidden else display_name(a.user), "badge": a.badge.name}
+    return [{"user": _("A colleague") if a.user_id in hidden else display_name(a.user), "badge": a.badge.tr.name}
             for a in awards.order_by("awarded_at")]
 
 
@@ -325,4 +330,4 @@ def engagement(members):
 
 def team_kudos(team, limit=20):
     return (Kudos.objects.filter(Q(receiver__profile__team=team) | Q(giver__profile__team=team))
-            .select_related("giver", "receiver").distinct()[:limit])
+            .select_related("giver__profile", "receiver").distinct()[:limit])

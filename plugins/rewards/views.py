@@ -68,9 +68,9 @@ def redeem(request, item_id):
         messages.error(request, str(exc))
     else:
         if redemption.status == Redemption.PENDING:
-            messages.success(request, _("%(name)s is reserved and waits for your manager's approval.") % {"name": redemption.item.name})
+            messages.success(request, _("%(name)s is reserved and waits for your manager's approval.") % {"name": redemption.item.tr.name})
         else:
-            messages.success(request, _("%(name)s is yours. Enjoy!") % {"name": redemption.item.name})
+            messages.success(request, _("%(name)s is yours. Enjoy!") % {"name": redemption.item.tr.name})
     return redirect("rewards:store")
 
 
@@ -97,9 +97,9 @@ def person(request, user_id):
         "progress": [challenges.progress(c) for c in challenges.current_for_team(team)] if team else [],
         "calls": metrics.call("callbacks.user_counts", person) if metrics.get("callbacks.user_counts") else None,
         "lessons": metrics.call("education.user_progress", person) if metrics.get("education.user_progress") else None,
-        "kudos": Kudos.objects.filter(receiver=person).select_related("giver")[:20],
+        "kudos": Kudos.objects.filter(receiver=person).select_related("giver__profile")[:20],
         "kudos_count": Kudos.objects.filter(receiver=person).count(),
-        "entries": LedgerEntry.objects.filter(user=person)[:15] if sees_private else [],
+        "entries": LedgerEntry.objects.filter(user=person).select_related("rule")[:15] if sees_private else [],
         "notifications": Notification.objects.filter(user=person)[:10] if is_self else [],
         "unread": Notification.objects.filter(user=person, read_at__isnull=True).count() if is_self else 0,
         "hidden": Preference.objects.filter(user=person, hide_from_leaderboards=True).exists(),

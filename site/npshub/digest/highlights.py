@@ -4,9 +4,10 @@ npshub.metrics, from the plugins (each part is left out when its provider is dis
 import datetime
 
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from npshub import metrics
+from npshub.feedback import reference
 from npshub.feedback.filters import StatsFilter
 from npshub.feedback.stats import summary
 
@@ -47,15 +48,16 @@ def best_quotes(start, end, limit=3, teams=None):
         key = " ".join(text.casefold().split())  # many customers write the same words: quote them once
         if 25 <= len(text) <= 400 and key not in seen:
             seen.add(key)
-            quotes.append({"text": text, "score": response.score, "team": response.team})
+            quotes.append({"text": text, "score": response.score, "team": response.team, "language": response.language})
         if len(quotes) >= limit:
             break
     return quotes
 
 
 def issue_highlights(issue):
-    """Everything automatic in an issue; cached briefly, the same for every recipient."""
-    key = f"digest:highlights:{issue.pk}:{issue.latest_revision_id or 0}"
+    """Everything automatic in an issue in the active language; cached briefly, the same for every
+    recipient reading that language (badge names, wins and team names are in it)."""
+    key = f"digest:highlights:{issue.pk}:{issue.latest_revision_id or 0}:{translation.get_language()}"
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -70,6 +72,9 @@ def issue_highlights(issue):
     }
     if highlights["new_badges"]:
         highlights["new_badges"] = highlights["new_badges"][:8]
+    if highlights["top_teams"]:
+        names = reference.labels("team", [row["team"] for row in highlights["top_teams"]])
+        highlights["top_teams"] = [{**row, "name": names.get(row["team"]) or row["name"]} for row in highlights["top_teams"]]
     cache.set(key, highlights, 300)
     return highlights
 
@@ -105,7 +110,7 @@ def department_comment(department_id, start, end):
             for response in comment_queryset(stats_filter)[:20]:
                 text = response.comment_masked.strip()
                 if 20 <= len(text) <= 400:
-                    comment = {"text": text, "score": response.score}
+                    comment = {"text": text, "score": response.score, "language": response.language}
                     break
     cache.set(key, comment, 600)
     return comment or None

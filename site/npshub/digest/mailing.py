@@ -12,12 +12,13 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from npshub import metrics
+from npshub import formats, metrics
 from npshub.digest import highlights as hl
 from npshub.digest import tracking
 from npshub.digest.mime import placeholder
 from npshub.digest.models import OPTIONAL_TYPES, EmailPreference, Mailing, RenderedEmail, SendLog
 from npshub.digest.render import html_to_text, render_mjml
+from npshub.feedback import reference
 from npshub.pages.i18n import in_language
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -133,9 +134,8 @@ def render_email(kind, source, language, links):
 
 
 def _fmt(value, signed=False):
-    if value is None:
-        return "—"
-    return f"{value:+.1f}" if signed else f"{value:.1f}"
+    """A score in the active language: ``43,8`` / ``+2,3`` in Russian, ``43.8`` / ``+2.3`` in English."""
+    return formats.signed(value, 1) if signed else formats.number(value, 1)
 
 
 def ensure_rendered(mailing, source, languages=LANGUAGES):
@@ -266,15 +266,17 @@ def recipient_values(mailing, source, users, language):
     rewards = metrics.get("rewards.user_summary")
     # A bulk provider, when the rewards app offers one, answers for the whole batch at once.
     bulk = metrics.get("rewards.user_summaries")
-    summaries = bulk(list(users), since=since) if bulk is not None else None
     awareness = _awareness_lines(users, language)
     values = {}
-    with translation.override(language):
+    with translation.override(language):  # badge names and figures in the reader's language
+        summaries = bulk(list(users), since=since) if bulk is not None else None
+        team_names = reference.labels("team", {u.profile.team.slug for u in users if _team(u)})  # one query
         for user in users:
             profile = getattr(user, "profile", None)
             first = user.first_name or user.get_username()
             team_html = team_text = ""
             if profile is not None and profile.team_id:
+                team_name = team_names.get(profile.team.slug) or profile.team.name
                 figures = hl.team_figures(profile.team.slug, start, end)
                 if figures["nps"] is not None:
                     change = figures["change"]
@@ -282,15 +284,15 @@ def recipient_values(mailing, source, users, language):
                     change_text = "" if change is None else " " + _("(%(change)s vs previous period)") % {
                         "change": _fmt(change, signed=True)}
                     team_text = _("Your team %(team)s: NPS %(nps)s%(change)s") % {
-                        "team": profile.team.name, "nps": _fmt(figures["nps"]), "change": change_text}
+                        "team": team_name, "nps": _fmt(figures["nps"]), "change": change_text}
                     team_html = _("Your team <b>%(team)s</b>: NPS <b>%(nps)s</b>%(change)s") % {
-                        "team": escape(profile.team.name), "nps": escape(_fmt(figures["nps"])),
+                        "team": escape(team_name), "nps": escape(_fmt(figures["nps"])),
                         "change": f' <span style="color:{colour}">{escape(change_text)}</span>' if change_text else ""}
             rewards_html = rewards_text = ""
             if rewards is not None or summaries is not None:
                 summary = (summaries.get(user.pk) if summaries is not None else rewards(user, since=since)) or {}
                 badges = ", ".join(b.get("name", "") for b in summary.get("new_badges") or [])
-                rewards_text = _("Your points: %(points)s.") % {"points": summary.get("balance", 0)}
+                rewards_text = _("Your points: %(points)s.") % {"points": formats.number(summary.get("balance", 0))}
                 if badges:
                     rewards_text += " " + _("New badges: %(badges)s.") % {"badges": badges}
                 rewards_html = escape(rewards_text)
@@ -302,7 +304,7 @@ def recipient_values(mailing, source, users, language):
                     comment_text = f'{label}\n"{comment["text"]}"'
                     comment_html = (
                         f'<span style="color:#5A6275;font-size:13px">{escape(label)}</span><br>'
-                        f'<i>&ldquo;{escape(comment["text"])}&rdquo;</i>'
+                        f'<i{_lang(comment.get("language"))}>&ldquo;{escape(comment["text"])}&rdquo;</i>'
                     )
             values[user.pk] = {
                 "FIRST_NAME": first,
@@ -313,6 +315,17 @@ def recipient_values(mailing, source, users, language):
                 "UTOKEN": tracking.sign("user", user.pk),
             }
     return values
+
+
+def _team(user):
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.team_id
+
+
+def _lang(code):
+    """A customer's words keep the language they were written in (WCAG "language of parts")."""
+    code = (code or "").strip()
+    return f' lang="{escape(code)}"' if code and re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?", code) else ""
 
 
 def _awareness_lines(users, language):
@@ -372,10 +385,12 @@ def weekly_context(week_start, language):
 
     end = week_start + datetime.timedelta(days=7)
     teams = []
+    with translation.override(language):
+        names = reference.labels("team")
     for team in Team.objects.order_by("name"):
         figures = hl.nps_change(week_start, end, team=team.slug)
         if figures["responses"]:
-            teams.append({"name": team.name, **figures})
+            teams.append({"name": names.get(team.slug) or team.name, **figures})
     teams.sort(key=lambda row: -(row["nps"] if row["nps"] is not None else -999))
     return {
         "week": {**hl.nps_change(week_start, end), "start": week_start, "end": end - datetime.timedelta(days=1)},

@@ -119,6 +119,9 @@ class TeamsChannel(models.Model):
     post_weekly = models.BooleanField(_("post the weekly results"), default=True)
     post_alerts = models.BooleanField(
         _("post alerts"), default=False, help_text=_("Operational alerts for CX admins, e.g. a source pull that keeps failing."))
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the cards posted to this channel."))
 
     class Meta:
         ordering = ["name"]

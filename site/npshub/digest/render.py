@@ -24,7 +24,8 @@ def _engine(theme_dir):
     return Engine(
         dirs=[str(theme_dir / "email"), str(settings.THEMES_DIR / "default" / "email")],
         libraries={"i18n": "django.templatetags.i18n", "l10n": "django.templatetags.l10n",
-                   "humanize": "django.contrib.humanize.templatetags.humanize"},
+                   "humanize": "django.contrib.humanize.templatetags.humanize",
+                   "hub_format": "npshub.templatetags.hub_format"},
         debug=settings.DEBUG,
     )
 

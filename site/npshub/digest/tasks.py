@@ -6,11 +6,14 @@ import urllib.error
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from npshub import formats
 from npshub.digest import mailing as mailing_lib
 from npshub.digest import sending
 from npshub.digest.models import Mailing, SendLog, TeamsChannel, TeamsPost
+from npshub.pages.i18n import in_language
 
 logger = logging.getLogger("npshub.digest")
 
@@ -127,9 +130,15 @@ def post_card(self, post_id, payload):
 
 
 def _post_to_channels(reason, payload, flag):
+    """``payload``: a card, or a function of the language giving one (built once per language used:
+    each channel gets its cards in its language)."""
+    cards = {}
     for channel in TeamsChannel.objects.filter(active=True, **{flag: True}):
+        if channel.language not in cards:
+            with translation.override(channel.language):
+                cards[channel.language] = payload(channel.language) if callable(payload) else payload
         record = TeamsPost.objects.create(channel=channel, reason=reason)
-        post_card.delay(record.pk, payload)
+        post_card.delay(record.pk, cards[channel.language])
 
 
 def post_notice(reason, payload):
@@ -140,7 +149,8 @@ def post_notice(reason, payload):
 
 
 def post_alert(reason, payload):
-    """An operational alert card to the channels that take alerts (TeamsChannel.post_alerts)."""
+    """An operational alert card (or a function of the language giving one) to the channels that
+    take alerts (TeamsChannel.post_alerts)."""
     _post_to_channels(reason, payload, "post_alerts")
 
 
@@ -152,11 +162,12 @@ def week_card(start, title=None, extra=()):
     figures = hl.nps_change(start, end)
     lines = list(extra)
     quotes = hl.best_quotes(start, end, limit=1)
-    if quotes:
-        lines.append(f"A customer: “{quotes[0]['text'][:200]}”")
+    if quotes:  # the customer's own words (Adaptive Cards have no lang mark-up)
+        lines.append(_("A customer: “%(text)s”") % {"text": quotes[0]["text"][:200]})
     base = mailing_lib.base_url()
     return teams.build_card(
-        title or f"NPS, week of {start:%d %b %Y}", figures["nps"], figures["change"], figures["responses"], lines,
+        title or _("NPS, week of %(date)s") % {"date": formats.day(start, with_year=True)},
+        figures["nps"], figures["change"], figures["responses"], lines,
         chart_url=f"{base}/?from={start}&to={end - datetime.timedelta(days=1)}", link_url=f"{base}/",
     )
 
@@ -166,12 +177,16 @@ def post_mailing_to_teams(mailing_id):
     mailing = Mailing.objects.select_related("issue").get(pk=mailing_id)
     if mailing.kind != Mailing.DIGEST or not mailing.issue_id:
         return 0
-    issue = mailing.issue.specific
+    original = mailing.issue.specific
     today = timezone.localdate()
-    extra = [f"The digest “{issue.title}” is out: {mailing_lib.base_url()}{issue.url}"]
-    extra += [f"Article: {a.title}" for a in issue.articles()[:3]]
-    payload = week_card(today - datetime.timedelta(days=7), title=f"{issue.title}", extra=extra)
-    _post_to_channels(f"digest {issue.pk}", payload, "post_digest")
+
+    def card(language):
+        issue = in_language(original, language)  # its translation, when there is one
+        extra = [_("The digest “%(title)s” is out: %(url)s") % {"title": issue.title, "url": mailing_lib.base_url() + issue.url}]
+        extra += [_("Article: %(title)s") % {"title": a.title} for a in issue.articles()[:3]]
+        return week_card(today - datetime.timedelta(days=7), title=issue.title, extra=extra)
+
+    _post_to_channels(f"digest {original.pk}", card, "post_digest")
     return 1
 
 
@@ -179,7 +194,7 @@ def post_mailing_to_teams(mailing_id):
 def post_weekly_to_teams(week_start=None):
     today = timezone.localdate()
     start = datetime.date.fromisoformat(week_start) if week_start else today - datetime.timedelta(days=today.weekday() + 7)
-    _post_to_channels(f"weekly {start}", week_card(start), "post_weekly")
+    _post_to_channels(f"weekly {start}", lambda language: week_card(start), "post_weekly")
     return 1
 
 

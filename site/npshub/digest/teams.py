@@ -6,18 +6,16 @@ import urllib.error
 import urllib.request
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+
+from npshub import formats
 
 
-def _fmt(value, signed=False):
-    if value is None:
-        return "—"
-    return f"{value:+.1f}" if signed else f"{value:.1f}"
-
-
-def build_card(title, nps, change, responses, highlights, chart_url, link_url, link_label="Open NPS Hub"):
-    """The message body Teams expects: an attachment of an Adaptive Card 1.4."""
-    facts = [{"title": "NPS", "value": _fmt(nps)}, {"title": "Change", "value": _fmt(change, signed=True)},
-             {"title": "Responses", "value": str(responses)}]
+def build_card(title, nps, change, responses, highlights, chart_url, link_url, link_label=None):
+    """The message body Teams expects: an attachment of an Adaptive Card 1.4, in the active language
+    (labels and figures: ``43,8`` in Russian)."""
+    facts = [{"title": "NPS", "value": formats.number(nps, 1)}, {"title": _("Change"), "value": formats.signed(change, 1)},
+             {"title": _("Responses"), "value": formats.number(responses)}]
     body = [
         {"type": "TextBlock", "size": "Large", "weight": "Bolder", "text": title, "wrap": True},
         {"type": "FactSet", "facts": facts},
@@ -28,15 +26,15 @@ def build_card(title, nps, change, responses, highlights, chart_url, link_url, l
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard", "version": "1.4", "body": body,
         "actions": [
-            {"type": "Action.OpenUrl", "title": "See the chart", "url": chart_url},
-            {"type": "Action.OpenUrl", "title": link_label, "url": link_url},
+            {"type": "Action.OpenUrl", "title": _("See the chart"), "url": chart_url},
+            {"type": "Action.OpenUrl", "title": link_label or _("Open NPS Hub"), "url": link_url},
         ],
     }
     return {"type": "message", "attachments": [
         {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}]}
 
 
-def alert_card(title, text, link_url, link_label="Open NPS Hub"):
+def alert_card(title, text, link_url, link_label=None):
     """An operational alert (a pull that keeps failing, ...): a title, the detail, one link."""
     card = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -44,7 +42,7 @@ def alert_card(title, text, link_url, link_label="Open NPS Hub"):
         "body": [{"type": "TextBlock", "size": "Large", "weight": "Bolder", "text": title, "wrap": True,
                   "color": "Attention"},
                  {"type": "TextBlock", "text": text, "wrap": True}],
-        "actions": [{"type": "Action.OpenUrl", "title": link_label, "url": link_url}],
+        "actions": [{"type": "Action.OpenUrl", "title": link_label or _("Open NPS Hub"), "url": link_url}],
     }
     return {"type": "message", "attachments": [
         {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}]}

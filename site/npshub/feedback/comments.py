@@ -38,7 +38,7 @@ def comment_item(response):
         "score": response.score,
         "category": response.category,
         "comment": response.comment_masked,
-        "topics": [{"slug": topic.slug, "name": topic.name} for topic in response.topics.all()],
+        "topics": [{"slug": topic.slug, "name": topic.tr.name} for topic in response.topics.all()],
         "source": response.source.slug,
         "segment": response.segment,
         "product": response.product,

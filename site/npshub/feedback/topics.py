@@ -115,7 +115,8 @@ def topic_stats(stats_filter):
         score = score_result(row["promoters"], row["passives"], row["detractors"])
         result.append({
             "topic": topic.slug,
-            "name": topic.name,
+            "name": topic.tr.name,  # in the reader's language
+            "description": topic.tr.description,
             "mentions": score["responses"],
             "detractor_mentions": score["detractors"],
             **score,

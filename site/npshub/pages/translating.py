@@ -46,6 +46,14 @@ def translate(instance, language, strings=None, publish=True):
                 translation_of=segment.string, locale=target, context=segment.context,
                 defaults={"data": text, "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL},
             )
+        elif not StringTranslation.objects.filter(translation_of=segment.string, locale=target, context=segment.context).exists():
+            # Translation memory: the same text translated before in another place (a block that got a
+            # new id when another app rebuilt the body) keeps its translation.
+            known = StringTranslation.objects.filter(translation_of=segment.string, locale=target).first()
+            if known is not None:
+                StringTranslation.objects.create(
+                    translation_of=segment.string, locale=target, context=segment.context, data=known.data,
+                    translation_type=known.translation_type)
     if not isinstance(instance, Page):
         translation.save_target(publish=publish)
         return instance.get_translation(target)

@@ -45,3 +45,22 @@ def day(value, style=""):
 @register.filter
 def ago(value):
     return formats.ago(value)
+
+
+@register.filter
+def label(value, dimension):
+    """``{{ response.product|label:"product" }}`` → "Электрочайник": a dimension value's label in the
+    reader's language (its slug until someone names it). One query: for lists, prefer labels()."""
+    from npshub.feedback import reference
+
+    return reference.label(dimension, value) if value else ""
+
+
+@register.filter
+def script_lang(text):
+    """The language of words people wrote, told by their script (the company writes Russian or English):
+    ``"ru"`` when Cyrillic letters outnumber Latin ones, else ``"en"``. For ``lang`` attributes."""
+    text = str(text or "")
+    cyrillic = sum(1 for c in text if "\u0400" <= c <= "\u04ff")
+    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    return "ru" if cyrillic > latin else "en"

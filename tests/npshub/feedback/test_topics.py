@@ -113,9 +113,16 @@ def test_topic_stats_and_api(client, django_user_model):
     ingest.ingest(source, records)
     stats = topics.topic_stats(StatsFilter())
     assert [row["topic"] for row in stats] == ["delivery", "staff"]  # most detractor mentions first
-    assert stats[0] == {"topic": "delivery", "name": "Delivery", "mentions": 5, "detractor_mentions": 2, "nps": 0.0,
+    assert stats[0] == {"topic": "delivery", "name": "Delivery", "description": "", "mentions": 5, "detractor_mentions": 2, "nps": 0.0,
                         "responses": 5, "promoters": 2, "passives": 1, "detractors": 2, "margin_of_error": stats[0]["margin_of_error"]}
     assert stats[1]["nps"] == 33.3
+    # A Russian reader reads the Russian name and description (one row: the tagging stays).
+    Topic.objects.filter(pk=delivery.pk).update(name_ru="Доставка", description="Couriers", description_ru="Курьеры")
+    from django.utils import translation
+
+    with translation.override("ru"):
+        russian = topics.topic_stats(StatsFilter())[0]
+    assert (russian["name"], russian["description"], russian["mentions"]) == ("Доставка", "Курьеры", 5)
     south = topics.topic_stats(StatsFilter.from_params({"region": "south"}))
     assert {row["topic"]: row["mentions"] for row in south} == {"delivery": 3, "staff": 2}
 

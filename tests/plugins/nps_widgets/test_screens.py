@@ -86,3 +86,21 @@ def test_screen_admin_lists_screens(client, django_user_model, screen):
     client.force_login(admin)
     response = client.get("/admin/nps_widgets/screen/")
     assert response.status_code == 200 and "Boardroom" in response.content.decode()
+
+
+def test_a_rooms_screen_speaks_the_rooms_language_and_marks_quotes(client, screen):
+    add_responses([10, 9, 9, 2], comment="Wonderful service from the whole shop team, thank you!", language="en")
+    screen.language = "ru"
+    screen.save()
+    # The browser asks for English; the room's screen is Russian.
+    response = client.get(screen.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert response["Content-Language"] == "ru" and '<html lang="ru"' in html
+    assert "data-nps>50,0" in html and "Что говорят клиенты" in html and "What customers say" not in html
+    # The customer's own words stay English, marked as such.
+    assert '<blockquote class="slide__quote" lang="en">Wonderful service' in html
+    # Empty: the browser's language.
+    screen.language = ""
+    screen.save()
+    html = client.get(screen.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "data-nps>50.0" in html and "What customers say" in html

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
 from npshub.people import roles
+from npshub.translated import TranslatedFields
 
 # CX admins and editors edit the topic rules (granted by roles.ensure_groups after migrate).
 for _role in (roles.CX_ADMIN, roles.EDITOR):
@@ -20,7 +21,7 @@ def split_terms(text):
     return [term.strip() for line in (text or "").splitlines() for term in line.split(",") if term.strip()]
 
 
-class Topic(models.Model):
+class Topic(TranslatedFields, models.Model):
     """A theme customers talk about (delivery, price, staff...), matched on word stems.
 
     Each keyword matches any word with the same stem ("delivery" matches "deliveries"; "курьер"
@@ -29,7 +30,10 @@ class Topic(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=100)
+    name_ru = models.CharField(_("name in Russian"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("What the topic covers, for people reading it."))
+    description_ru = models.TextField(_("description in Russian"), blank=True)
     keywords_en = models.TextField(
         _("English keywords and phrases"), blank=True,
         help_text=_("One per line or comma-separated. Word forms match by stem; end a word with * to match every word starting with it."),
@@ -41,8 +45,12 @@ class Topic(models.Model):
     active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # One row per topic (responses are tagged with it): the Russian texts sit beside the English ones.
+    translated_fields = ("name", "description")
+
     panels = [
-        MultiFieldPanel([FieldPanel("name"), FieldPanel("slug"), FieldPanel("active")], heading=_("Topic")),
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("name_ru"), FieldPanel("slug"), FieldPanel("active")], heading=_("Topic")),
+        MultiFieldPanel([FieldPanel("description"), FieldPanel("description_ru")], heading=_("Description")),
         MultiFieldPanel([FieldPanel("keywords_en"), FieldPanel("keywords_ru")], heading=_("Rules")),
     ]
 

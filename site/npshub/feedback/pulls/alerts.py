@@ -41,8 +41,12 @@ def failing(pull, run, failures):
             sent += send_branded_email(admin.email, subject, "thank_you", {
                 "heading": subject, "name": admin.get_full_name() or admin.get_username(), "message": message,
                 "button_url": link, "button_label": _("See the run history")}, language=language)
-    card = teams.alert_card(f"Pulling “{source.name}” failed {failures} times in a row", run.error[:1000], link,
-                            "See the run history")
+    def card(language):  # in each channel's language
+        title = ngettext("Pulling “%(source)s” failed %(count)s time in a row",
+                         "Pulling “%(source)s” failed %(count)s times in a row", failures) % {
+            "source": source.name, "count": failures}
+        return teams.alert_card(title, run.error[:1000], link, _("See the run history"))
+
     tasks.post_alert(f"pull {pull.pk} failing", card)
     logger.warning("Pull of %s: %s failures in a row, %s CX admins e-mailed", source.slug, failures, sent)
     return sent
