@@ -50,6 +50,13 @@ def team_completed(team_slug, start=None, end=None):
     ).count()
 
 
+def target_hours():
+    """Hours within which a detractor should be called back (CALLBACKS_SLA_HOURS)."""
+    from django.conf import settings
+
+    return int(settings.CALLBACKS_SLA_HOURS.get("detractor", 48))
+
+
 def wins(start=None, end=None, limit=5):
     """Recent good calls, without personal data: resolved or recovered customers."""
     from django.utils import timezone
@@ -81,4 +88,5 @@ def register():
     metrics.provide("callbacks.user_counts", user_counts)
     metrics.provide("callbacks.team_contact_rate", team_contact_rate)
     metrics.provide("callbacks.team_completed", team_completed)
+    metrics.provide("callbacks.target_hours", target_hours)
     metrics.provide("callbacks.wins", wins)
