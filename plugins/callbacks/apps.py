@@ -22,6 +22,7 @@ class CallbacksConfig(AppConfig):
         blocks = "callbacks.blocks.BLOCKS"
         demo = "callbacks.demo.load"
         css = ["callbacks/callbacks.css"]
+        sections = "callbacks.sections.SECTIONS"  # its parts of the digest and Teams cards
         beat = {
             "callbacks-expire-claims": {"task": "callbacks.expire_claims", "schedule": 60},
             "callbacks-refresh-priorities": {"task": "callbacks.refresh_priorities", "schedule": 900},

@@ -35,6 +35,7 @@ class RewardsConfig(AppConfig):
         demo = "rewards.demo.load"
         css = ["rewards/rewards.css"]
         js = ["rewards/rewards.js"]
+        sections = "rewards.sections.SECTIONS"  # its parts of the digest and Teams cards
         permissions = PERMISSIONS  # granted by the core (npshub.people.roles.ensure_groups) after migrate
         beat = {
             "rewards-check-balances": {"task": "rewards.check_balances", "schedule": 3600},

@@ -17,7 +17,8 @@ declares what it adds in an inner ``NpsHubPluginMeta`` class of its AppConfig::
         js = ["rewards/rewards.js"]
         beat = {"rewards-check": {"task": "rewards.check", "schedule": 3600}}  # Celery beat entries
         permissions = {"cx_admin": ["rewards.view_rule"]}  # role → "app_label.codename" (model permissions)
-        sections = "rewards.sections.SECTIONS"  # [Section]: the plugin's parts of the core's outputs
+        sections = "rewards.sections.SECTIONS"  # [npshub.sections.Section]: its parts of the digest page,
+                                                # the digest e-mail and Teams cards (see npshub.sections)
 
 Every attribute but ``name`` is optional. ``permissions`` are granted by the core in one place
 (``npshub.people.roles.ensure_groups``, after every migrate, once Django has created the permissions);
@@ -96,6 +97,7 @@ class Plugin:
     js: list = field(default_factory=list)
     beat: dict = field(default_factory=dict)
     permissions: dict = field(default_factory=dict)
+    sections: list = field(default_factory=list)
 
 
 def _resolve(label, meta, attribute):
@@ -130,7 +132,17 @@ def _build(app_config):
         js=list(getattr(meta, "js", [])),
         beat=dict(getattr(meta, "beat", {})),
         permissions=_permissions(label, getattr(meta, "permissions", {})),
+        sections=_sections(label, _resolve(label, meta, "sections") or []),
     )
+
+
+def _sections(label, declared):
+    from npshub.sections import Section
+
+    wrong = [section for section in declared if not isinstance(section, Section)]
+    if wrong:
+        raise PluginError(f"NPS Hub plugin '{label}' declares sections that are not npshub.sections.Section: {wrong!r}.")
+    return list(declared)
 
 
 def _permissions(label, declared):

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from npshub import metrics
+from npshub import sections
 from npshub.digest import highlights as hl
 from npshub.digest import tracking
 from npshub.digest.mime import placeholder
@@ -94,9 +94,9 @@ def digest_context(issue, language):
             "month": issue.month_start,
             "articles": articles,
             "h": hl.issue_highlights(issue),
-            "has_rewards": metrics.get("rewards.user_summary") is not None or metrics.get("rewards.user_summaries") is not None,
+            "has_personal_sections": sections.has_personal(),
             "placeholders": {name: placeholder(name) for name in (
-                "first_name", "team_html", "rewards_html", "comment_html")},
+                "first_name", "team_html", "sections_html", "comment_html")},
             **personal_urls(),
         }
 
@@ -118,7 +118,7 @@ def render_email(kind, source, language, links):
     html = _track_links(html, links)
     # The plain-text version from the same HTML; its personal parts get their own placeholders.
     text = html_to_text(html.replace(placeholder("team_html"), placeholder("team_text"))
-                        .replace(placeholder("rewards_html"), placeholder("rewards_text"))
+                        .replace(placeholder("sections_html"), placeholder("sections_text"))
                         .replace(placeholder("comment_html"), placeholder("comment_text")))
     text = re.sub(rf"{base_url()}/t/c/{re.escape(placeholder('token'))}/(\d+)/",
                   lambda m: links[int(m.group(1))], text)
@@ -247,12 +247,10 @@ def recipient_values(mailing, source, users, language):
     """{user pk: placeholder values} for these users (one query for the users, cached figures)."""
     start, end = period_of(mailing, source)
     since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
-    rewards = metrics.get("rewards.user_summary")
-    # A bulk provider, when the rewards app offers one, answers for the whole batch at once.
-    bulk = metrics.get("rewards.user_summaries")
-    summaries = bulk(list(users), since=since) if bulk is not None else None
     values = {}
     with translation.override(language):
+        # The plugins' lines for the whole batch at once (each section answers for every user).
+        lines = sections.personal_lines(users, since)
         for user in users:
             profile = getattr(user, "profile", None)
             first = user.first_name or user.get_username()
@@ -269,14 +267,7 @@ def recipient_values(mailing, source, users, language):
                     team_html = _("Your team <b>%(team)s</b>: NPS <b>%(nps)s</b>%(change)s") % {
                         "team": escape(profile.team.name), "nps": escape(_fmt(figures["nps"])),
                         "change": f' <span style="color:{colour}">{escape(change_text)}</span>' if change_text else ""}
-            rewards_html = rewards_text = ""
-            if rewards is not None or summaries is not None:
-                summary = (summaries.get(user.pk) if summaries is not None else rewards(user, since=since)) or {}
-                badges = ", ".join(b.get("name", "") for b in summary.get("new_badges") or [])
-                rewards_text = _("Your points: %(points)s.") % {"points": summary.get("balance", 0)}
-                if badges:
-                    rewards_text += " " + _("New badges: %(badges)s.") % {"badges": badges}
-                rewards_html = escape(rewards_text)
+            sections_text, sections_html = lines.get(user.pk, ("", ""))
             comment_html = comment_text = ""
             if profile is not None and profile.department_id:
                 comment = hl.department_comment(profile.department_id, start, end)
@@ -290,7 +281,7 @@ def recipient_values(mailing, source, users, language):
             values[user.pk] = {
                 "FIRST_NAME": first,
                 "TEAM_HTML": team_html, "TEAM_TEXT": team_text,
-                "REWARDS_HTML": rewards_html, "REWARDS_TEXT": rewards_text,
+                "SECTIONS_HTML": sections_html, "SECTIONS_TEXT": sections_text,
                 "COMMENT_HTML": comment_html, "COMMENT_TEXT": comment_text,
                 "UTOKEN": tracking.sign("user", user.pk),
             }
