@@ -5,6 +5,7 @@ twice adds nothing."""
 import datetime
 import math
 import random
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -106,45 +107,115 @@ def _ces(rng, score):
     return max(1, min(7, round(6 - score / 2 + rng.uniform(-1.2, 1.2))))
 
 
-def generate(count, end=None, seed=42):
-    """Yield (Response, contact dict or None) for ``count`` demo responses over two years."""
+@dataclass(frozen=True)
+class Shape:
+    """What the generated company looks like. ``opens`` maps a team or product to the day index
+    (0..730) from which it gets answers: stores opening and products launched during the two years,
+    so new dimension values arrive as an import goes on."""
+
+    segments: list
+    products: list
+    regions: list
+    channels: dict
+    store_teams: dict
+    channel_teams: dict
+    opens: dict = field(default_factory=dict)
+    varied_comments: bool = False  # an order number in half the comments, as real text is rarely repeated
+
+
+DEMO = Shape(SEGMENTS, PRODUCTS, REGIONS, CHANNELS, STORE_TEAMS, CHANNEL_TEAMS)
+
+
+def company_shape():
+    """A company-sized shape: 120 teams (116 stores in 6 regions and 4 channel teams), 20 products,
+    5 channels, 4 segments; a third of the stores and 4 products open during the two years."""
+    regions = [*REGIONS, ("krasnodar", 3)]
+    counts = {"moscow": 34, "st-petersburg": 22, "kazan": 16, "novosibirsk": 14, "yekaterinburg": 16, "krasnodar": 14}
+    stores = {region: [f"store-{region}-{n:02d}" for n in range(1, counts[region] + 1)] for region, _ in regions}
+    opens = {}
+    for region, names in stores.items():
+        for n, name in enumerate(names):
+            if n % 3 == 2:  # every third store opens later, spread over the two years
+                opens[name] = (n * 97) % 700 + 15
+    extra = ["toaster", "iron", "hair-dryer", "robot-vacuum", "steam-mop", "juicer", "mixer", "grill", "multicooker",
+             "coffee-grinder", "water-filter", "heater", "fan", "humidifier", "kitchen-scale"]
+    products = [*PRODUCTS, *((name, (index % 7) - 3) for index, name in enumerate(extra))]
+    for index, name in enumerate(extra[-4:]):
+        opens[name] = 380 + 80 * index
+    channel_teams = {"online": "webshop", "marketplace": "marketplaces", "app": "mobile-app", "phone": "contact-centre"}
+    return Shape([*SEGMENTS, ("corporate", 0.1, -2)], products, regions, CHANNELS, stores, channel_teams, opens, True)
+
+
+def generate_records(count, end=None, seed=42, shape=DEMO):
+    """Yield ``count`` records (dicts of the CSV contract's fields, plus ``source`` and the contact's
+    ``customer_*`` fields) over the two years before ``end``; the same ones for the same arguments."""
     rng = random.Random(seed)
     end = end or timezone.localdate()
     total_days = 730
     start = end - datetime.timedelta(days=total_days)
-    tz = timezone.get_current_timezone()
-    sources = {slug: Source.objects.get(slug=slug) for slug, *_ in SOURCES}
     extra = random.Random(seed + 1)  # CSAT/CES draws, apart so the other demo values stay as they were
+    effects = {**dict(shape.products), **dict(shape.regions), **{s: e for s, _, e in shape.segments}}
+    source_shares = [(slug, share) for slug, _, _, share in SOURCES]
+    opens = shape.opens
     for n in range(count):
         # Later days get more answers: the programme grows.
         day_index = int(total_days * math.sqrt(rng.random()))
         day = start + datetime.timedelta(days=day_index)
-        moment = datetime.datetime.combine(day, datetime.time(rng.randint(8, 21), rng.randint(0, 59)), tzinfo=tz)
-        source = _weighted(rng, [(slug, share) for slug, _, _, share in SOURCES])
-        channel = rng.choice(CHANNELS[source])
-        segment = _weighted(rng, [(s, w) for s, w, _ in SEGMENTS])
-        product, region = rng.choice(PRODUCTS)[0], rng.choice(REGIONS)[0]
-        team = rng.choice(STORE_TEAMS[region]) if channel == "store" else CHANNEL_TEAMS[channel]
-        score = _score(rng, _nps_target(day_index, total_days, product, region, segment))
+        moment = datetime.datetime.combine(day, datetime.time(rng.randint(8, 21), rng.randint(0, 59)))
+        source = _weighted(rng, source_shares)
+        channel = rng.choice(shape.channels[source])
+        segment = _weighted(rng, [(s, w) for s, w, _ in shape.segments])
+        product, region = rng.choice(shape.products)[0], rng.choice(shape.regions)[0]
+        while opens.get(product, 0) > day_index:
+            product = rng.choice(shape.products)[0]
+        if channel == "store":
+            team = rng.choice(shape.store_teams[region])
+            if opens.get(team, 0) > day_index:
+                team = shape.store_teams[region][0]
+        else:
+            team = shape.channel_teams[channel]
+        target = 18 + 20 * day_index / total_days - 6 * math.cos(2 * math.pi * (day_index % 365) / 365)
+        score = _score(rng, target + effects[product] + effects[region] + effects[segment])
         category = nps.category(score)
         language = "ru" if rng.random() < 0.55 else "en"
         comment = rng.choice(COMMENTS[language][category]) if rng.random() < 0.45 else ""
+        if comment and shape.varied_comments and rng.random() < 0.5:
+            comment += f" {'Заказ' if language == 'ru' else 'Order'} {rng.randint(100000, 999999)}."
         consent = rng.random() < 0.35
+        record = {
+            "source": source, "external_id": f"demo-{n}", "submitted_at": moment, "score": score,
+            "csat": _csat(extra, score) if source in CSAT_SOURCES else None,
+            "ces": _ces(extra, score) if source in CES_SOURCES else None,
+            "comment": comment, "segment": segment, "product": product, "channel": channel, "region": region,
+            "team": team, "language": language, "callback_consent": consent, "data_consent": consent,
+            "customer_name": "", "customer_phone": "", "customer_email": "",
+        }
+        if consent:
+            record["customer_name"] = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            record["customer_phone"] = (f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-"
+                                        f"{rng.randint(10, 99)}-{rng.randint(10, 99)}")
+            record["customer_email"] = f"customer{n}@example.net"
+        yield record
+
+
+def generate(count, end=None, seed=42, shape=DEMO):
+    """Yield (Response, contact dict or None) for ``count`` demo responses over two years."""
+    tz = timezone.get_current_timezone()
+    sources = {slug: Source.objects.get(slug=slug) for slug, *_ in SOURCES}
+    for record in generate_records(count, end, seed, shape):
+        moment = record["submitted_at"].replace(tzinfo=tz)
+        consent = record["callback_consent"]
         response = Response(
-            source=sources[source], external_id=f"demo-{n}", submitted_at=moment, score=score,
-            comment=comment, segment=segment, product=product, channel=channel, region=region,
-            team=team, language=language, callback_consent=consent, data_consent=consent,
+            source=sources[record["source"]], external_id=record["external_id"], submitted_at=moment,
+            score=record["score"], comment=record["comment"], language=record["language"],
+            **{name: record[name] for name in ("segment", "product", "channel", "region", "team", "csat", "ces")},
+            callback_consent=consent, data_consent=consent,
             consent_at=moment if consent else None, consent_version="survey-2024-01" if consent else "",
-            csat=_csat(extra, score) if source in CSAT_SOURCES else None,
-            ces=_ces(extra, score) if source in CES_SOURCES else None,
         )
         contact = None
         if consent:
-            contact = {
-                "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                "phone": f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
-                "email": f"customer{n}@example.net",
-            }
+            contact = {"name": record["customer_name"], "phone": record["customer_phone"],
+                       "email": record["customer_email"]}
         yield response, contact
 
 

@@ -7,6 +7,7 @@ as the entry it reflects, and checked against the sum of entries by a scheduled 
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -108,6 +109,23 @@ class Wallet(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.balance}"
+
+
+class MonthlyPoints(models.Model):
+    """Points earned (award and grant entries, as the leaderboards count them) per person and UTC
+    month. Kept by a database trigger on every ledger insert (migration 0004), whatever writes the
+    entry; the ledger is append-only, so inserts are the only change. All-time boards sum these
+    rows (a few per person) instead of every entry. ``rebuild_monthly_points()`` recomputes them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    points = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "month"], name="rewards_monthly_points_once")]
+
+    def __str__(self):
+        return f"{self.user} {self.month:%Y-%m}: {self.points}"
 
 
 class BalanceDrift(models.Model):
@@ -277,6 +295,11 @@ class RewardItem(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.price is not None and self.price < 1:
+            raise ValidationError({"price": _("A reward costs at least one point.")})
 
     def is_available(self, now=None):
         now = now or timezone.now()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from npshub import events
 from npshub.people import roles
 from rewards import badges, ledger
-from rewards.models import BadgeAward, Kudos, LedgerEntry, Preference, Redemption, RewardItem, Wallet
+from rewards.models import BadgeAward, Kudos, LedgerEntry, MonthlyPoints, Preference, Redemption, RewardItem, Wallet
 
 
 class StoreConflict(Exception):
@@ -34,7 +34,7 @@ def redeem(user, item_id):
         item = RewardItem.objects.filter(pk=item_id).first()
         if item is None:
             raise RewardItem.DoesNotExist
-        if not item.is_available():
+        if not item.is_available() or item.price < 1:  # a free item (made before prices had a minimum)
             raise StoreConflict(_("This reward is not available now."))
         try:
             debit = ledger.post(
@@ -206,11 +206,14 @@ def individual_board(period="month", department=None, viewer=None, limit=20):
     rank but are shown as "A colleague" with no link, except to themselves. The point totals are
     cached for a minute; names and opt-outs are applied fresh for each viewer."""
     def compute():
-        entries = _earned(period_start(period))
+        start = period_start(period)
+        # All time: the per-person monthly totals the ledger's trigger keeps (a few rows a person).
+        entries = MonthlyPoints.objects.all() if start is None else _earned(start)
+        points = "points" if start is None else "amount"
         if department is not None:
             entries = entries.filter(user__profile__department_id__in=department.descendant_ids())
         return list(
-            entries.values("user").annotate(points=Sum("amount")).filter(points__gt=0).order_by("-points", "user")[:limit]
+            entries.values("user").annotate(points=Sum(points)).filter(points__gt=0).order_by("-points", "user")[:limit]
         )
 
     rows = _cached(_board_key("people", period, department, limit), compute)
@@ -237,12 +240,16 @@ def individual_board(period="month", department=None, viewer=None, limit=20):
 
 def team_board(period="month", department=None, limit=20, start=None, end=None):
     def compute():
-        entries = _earned(start or period_start(period), end).filter(user__profile__team__isnull=False)
+        since = start or period_start(period)
+        whole = since is None and end is None  # all time: from the monthly totals, as individual_board
+        entries = MonthlyPoints.objects.all() if whole else _earned(since, end)
+        entries = entries.filter(user__profile__team__isnull=False)
         if department is not None:
             entries = entries.filter(user__profile__team__department_id__in=department.descendant_ids())
         return list(
             entries.values("user__profile__team__slug", "user__profile__team__name")
-            .annotate(points=Sum("amount"), members=Count("user", distinct=True)).filter(points__gt=0)
+            .annotate(points=Sum("points" if whole else "amount"), members=Count("user", distinct=True))
+            .filter(points__gt=0)
             .order_by("-points", "user__profile__team__name")[:limit]
         )
 

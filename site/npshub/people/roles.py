@@ -31,6 +31,7 @@ PERMISSIONS = {
     EDITOR: [
         "wagtailadmin.access_admin",
         *_crud("feedback", "topic"),
+        *_crud("digest", "announcement", actions=("add", "change", "view")),
     ],
     CX_ADMIN: [
         "wagtailadmin.access_admin",
@@ -40,6 +41,9 @@ PERMISSIONS = {
         *_crud("feedback", "sourcepull", "topic", "dimensionvalue"),
         *_crud("digest", "teamschannel"),
         *_crud("digest", "mailing", "sendlog", "teamspost", actions=("view",)),
+        *_crud("digest", "announcement", actions=("add", "change", "view")),
+        *_crud("reach", "awarenesssettings", actions=("change", "view")),
+        *_crud("reach", "embedsite"),
     ],
 }
 

@@ -21,6 +21,7 @@ from npshub.feedback.api.stats import FILTER_PARAMETERS, parse_filter
 from npshub.feedback.api.throttles import SEARCH_SCOPE, SearchThrottle
 from npshub.feedback.comments import EXPORT_COLUMNS, comment_item, comment_queryset
 from npshub.feedback.models import Source
+from npshub.spreadsheet import safe_cell
 
 EXPORT_MAX_ROWS = 200_000
 
@@ -72,7 +73,7 @@ def _score_bound(params, name):
     value = params.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit() or not 0 <= int(value) <= 10:
+    if not (value.isascii() and value.isdecimal()) or not 0 <= int(value) <= 10:
         raise ValidationError({"detail": f"'{name}' must be a whole number 0..10, not {value!r}."})
     return int(value)
 
@@ -162,7 +163,7 @@ class CommentExportView(APIView):
         def rows():
             yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
             for item in self._items(queryset):
-                yield writer.writerow([_safe_cell(value) for value in _row(item)])
+                yield writer.writerow([safe_cell(value) for value in _row(item)])
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -175,7 +176,7 @@ class CommentExportView(APIView):
         sheet = workbook.create_sheet("Comments")
         sheet.append(list(EXPORT_COLUMNS))
         for item in self._items(queryset):
-            sheet.append([_safe_cell(value) for value in _row(item)])
+            sheet.append([safe_cell(value, xlsx=True) for value in _row(item)])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -183,13 +184,6 @@ class CommentExportView(APIView):
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-
-
-def _safe_cell(value):
-    """Customer text never becomes a spreadsheet formula (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 class TopicStatsView(APIView):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from npshub.csvrows import UnreadableFile, read_rows
+from npshub.feedback.columnar import ColumnarImport
 from npshub.feedback.ingest import BATCH_SIZE, REQUIRED, Ingestor, source_for_import
 
 MAX_PRINTED = 1000
@@ -64,8 +65,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Validate and count, store nothing.")
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
         parser.add_argument("--no-progress", action="store_true", help="No progress output.")
+        parser.add_argument("--row-path", action="store_true",
+                            help="Read and store row by row (the columnar path's fallback; slower, for comparison).")
 
-    def handle(self, file, source, dry_run, batch_size, no_progress, **options):
+    def handle(self, file, source, dry_run, batch_size, no_progress, row_path=False, **options):
         slug = slugify(source)
         if not slug:
             raise CommandError(f"--source {source!r} is not a usable slug")
@@ -95,6 +98,24 @@ class Command(BaseCommand):
             if rejected_writer:
                 rejected_writer.writerow([line, reason, *raw_by_line.get(line, [])])
 
+        if dry_run or row_path:
+            report = self._rows(file, slug, dry_run, batch_size, rows, first, progress, on_reject, raw_by_line)
+        else:
+            def on_columnar_reject(line, reason, raw):
+                raw_by_line[line] = raw
+                on_reject(line, reason, None)
+                raw_by_line.pop(line, None)
+
+            importer = ColumnarImport(file, source_for_import(slug), via="cli", on_reject=on_columnar_reject,
+                                      on_batch=progress.update if progress else None)
+            report = importer.run()
+            if progress:
+                progress.update(importer.received + importer.rows.received, final=True)
+        if rejected_file:
+            rejected_file.close()
+        self._summary(report, dry_run, printed, rejected_file, rejected_path)
+
+    def _rows(self, file, slug, dry_run, batch_size, rows, first, progress, on_reject, raw_by_line):
         def on_batch(report):
             raw_by_line.clear()
             if progress:
@@ -119,9 +140,9 @@ class Command(BaseCommand):
                 progress.update(ingestor.received, final=True)
             if dry_run:
                 transaction.set_rollback(True)
-        if rejected_file:
-            rejected_file.close()
+        return report
 
+    def _summary(self, report, dry_run, printed, rejected_file, rejected_path):
         prefix = "dry run: would have " if dry_run else ""
         self.stdout.write(
             f"{prefix}created: {report.created}, duplicates: {report.duplicates}, "

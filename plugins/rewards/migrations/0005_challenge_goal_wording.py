@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rewards', '0003_ledger_indexes'),
+        ('rewards', '0004_monthly_points'),
     ]
 
     operations = [

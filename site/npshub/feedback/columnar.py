@@ -1,0 +1,220 @@
+"""Columnar CSV import: the fast path of ``import_responses`` for large files.
+
+pyarrow reads the file in blocks of tens of thousands of rows (in C, on its own threads, ahead of
+the writing), and each block is validated column by column: a row whose every field has the plain
+shape of the CSV contract (an id without markup, an ISO date-time without offset, a score 0..10,
+yes/no consents, text without markup or control characters, a plain e-mail) is a *fast* row and is
+stored by ``columnar_write.store`` (COPY on PostgreSQL, rollups grouped per block, topics matched
+once per distinct comment). Every other row, and every row whose external id is already stored,
+appears twice in the block or has a tombstone, goes through the row-by-row ``Ingestor`` with the
+same line number, so rejects, updates, duplicates and erasure behave exactly as on the row path.
+
+A file pyarrow cannot read to the end (bytes that are not UTF-8, a row with more or fewer fields
+than the header, a blank line) continues on the row path from the first line not yet stored.
+"""
+
+import csv
+import json
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+from django.db import IntegrityError, connection
+from django.utils import timezone
+
+from npshub.csvrows import Report, read_rows
+from npshub.feedback import columnar_write
+from npshub.feedback.ingest import _MAX, FALSE, TRUE, Ingestor
+from npshub.feedback.models import ConsentTombstone, Response
+
+# About 200,000 rows of a typical export per block (and per transaction): the rollup deltas of a
+# block shrink to one row per key, and with 120 teams x 20 products x 730 days a block must be large
+# for many of its rows to share a key.
+BLOCK_BYTES = 32 << 20
+# Characters that make plain_text() do work (the same set as ingest._NEEDS_WORK), in RE2 syntax.
+NEEDS_WORK = r"[<&\x00-\x08\x0b\x0c\x0e-\x1f\x7f\r]"
+EMAIL = r'^[^@\s<>(),;:"\[\]]+@[^@\s<>(),;:"\[\]]+\.[^@\s<>(),;:"\[\].]{2,}$'
+MOMENT = r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?$"
+TEXT = ("comment", "segment", "product", "channel", "region", "team", "language", "consent_version",
+        "customer_name", "customer_phone", "customer_email")
+
+
+def read_header(path):
+    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+        return [name.strip().lstrip("\ufeff").lower() for name in next(csv.reader(handle), [])]
+
+
+def _plain(column, limit):
+    """Fields plain_text() would leave as they are and that fit in ``limit`` characters."""
+    return pc.and_(
+        pc.and_(pc.invert(pc.match_substring_regex(column, NEEDS_WORK)), pc.less_equal(pc.utf8_length(column), limit)),
+        pc.equal(column, pc.utf8_trim_whitespace(column)),
+    )
+
+
+def _naive_moments(column):
+    """(ISO text normalised to YYYY-MM-DDTHH:MM:SS, naive timestamps, mask of the rows they are right for)."""
+    shaped = pc.match_substring_regex(column, MOMENT)
+    text = pc.replace_substring_regex(column, r"^(\d{4}-\d{2}-\d{2})$", r"\1T00:00:00")
+    text = pc.replace_substring_regex(text, r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})$", r"\1T\2:00")
+    text = pc.replace_substring_regex(text, r"^(\d{4}-\d{2}-\d{2}) ", r"\1T")
+    stamps = pc.strptime(pc.if_else(shaped, text, None), format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
+    # strptime rolls 31 February over into March; only a date that prints back as written is right.
+    same = pc.equal(pc.strftime(stamps, format="%Y-%m-%dT%H:%M:%S"), text)
+    return text, stamps, pc.fill_null(pc.and_(shaped, same), False)
+
+
+def validate(batch, names):
+    """The fast rows of one block: (mask, dict of cleaned columns for every row of the block)."""
+    n = batch.num_rows
+    empty = pa.array([""] * n, pa.string())
+    col = {name: (batch.column(names.index(name)) if name in names else empty) for name in (*TEXT, "external_id",
+           "submitted_at", "score", "csat", "ces", "callback_consent", "data_consent", "consent_at")}
+    external_id = col["external_id"]
+    fast = pc.and_(_plain(external_id, _MAX["external_id"]), pc.greater(pc.utf8_length(external_id), 0))
+    for name in TEXT:
+        fast = pc.and_(fast, _plain(col[name], _MAX[name]))
+    text, stamps, moments_ok = _naive_moments(col["submitted_at"])
+    fast = pc.and_(fast, moments_ok)
+    fast = pc.and_(fast, pc.match_substring_regex(col["score"], r"^(?:10|[0-9])$"))
+    fast = pc.and_(fast, pc.match_substring_regex(col["csat"], r"^[1-5]?$"))
+    fast = pc.and_(fast, pc.match_substring_regex(col["ces"], r"^[1-7]?$"))
+    fast = pc.and_(fast, pc.equal(pc.utf8_length(col["consent_at"]), 0))  # its own consent time: row path
+    flags = {}
+    for name in ("callback_consent", "data_consent"):
+        lowered = pc.utf8_lower(col[name])
+        fast = pc.and_(fast, pc.and_(pc.is_in(lowered, pa.array(sorted(TRUE | FALSE))),
+                                     pc.equal(col[name], pc.utf8_trim_whitespace(col[name]))))
+        flags[name] = pc.is_in(lowered, pa.array(sorted(TRUE)))
+    email = col["customer_email"]
+    fast = pc.and_(fast, pc.or_(pc.equal(pc.utf8_length(email), 0),
+                                pc.and_(pc.string_is_ascii(email), pc.match_substring_regex(email, EMAIL))))
+    fast = pc.fill_null(fast, False)
+    cleaned = dict(col, submitted_text=text, submitted_naive=stamps, **flags)
+    return fast, cleaned
+
+
+def _line_numbers(batch, first_line):
+    """The file line each row of ``batch`` starts on (quoted values may span lines), and the next free line."""
+    extra = None
+    for column in batch.columns:
+        count = pc.count_substring(column, "\n")
+        extra = count if extra is None else pc.add(extra, count)
+    per_row = pc.add(extra, 1).to_numpy(zero_copy_only=False)
+    ends = per_row.cumsum() + first_line
+    return (ends - per_row).tolist(), int(ends[-1]) if len(ends) else first_line
+
+
+def _known(source, ids):
+    """The ids of ``ids`` already stored for ``source`` or refused by a tombstone (one query each)."""
+    known = set()
+    with connection.cursor() as cursor:
+        for model in (Response, ConsentTombstone):
+            table = connection.ops.quote_name(model._meta.db_table)
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SELECT external_id FROM {table} WHERE source_id = %s AND external_id = ANY(%s)",
+                               [source.pk, ids])
+            else:
+                cursor.execute(f"SELECT external_id FROM {table} WHERE source_id = %s AND external_id IN "
+                               f"(SELECT value FROM json_each(%s))", [source.pk, json.dumps(ids)])
+            known.update(value for (value,) in cursor.fetchall())
+    return known
+
+
+class ColumnarImport:
+    """Import one CSV file into ``source``; ``on_reject(line, reason, raw values)``, ``on_batch(received)``."""
+
+    def __init__(self, path, source, via="cli", on_reject=None, on_batch=None, block_bytes=BLOCK_BYTES):
+        self.path, self.source, self.via = path, source, via
+        self.on_reject, self.on_batch, self.block_bytes = on_reject, on_batch, block_bytes
+        self.report = Report()
+        self.received = 0
+        self._raw = {}
+        self.rows = Ingestor(source, via=via, on_reject=self._rejected, on_batch=lambda report: self._raw.clear())
+        self.writer = columnar_write.Writer(source, via, timezone.get_current_timezone())
+
+    def _rejected(self, line, reason, record):
+        if self.on_reject:
+            self.on_reject(line, reason, self._raw.get(line, []))
+
+    def run(self):
+        names = read_header(self.path)
+        next_line, finished = 2, False
+        if len(set(names)) == len(names) and "\n" not in "".join(names):
+            options = pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(names))], skip_rows=1,
+                                        block_size=self.block_bytes)
+            parse = pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False)
+            convert = pacsv.ConvertOptions(column_types={f"c{i}": pa.string() for i in range(len(names))},
+                                           strings_can_be_null=False, quoted_strings_can_be_null=False)
+            reader = None
+            try:
+                reader = pacsv.open_csv(self.path, read_options=options, parse_options=parse, convert_options=convert)
+            except pa.ArrowInvalid:
+                pass  # not even the first block reads: the whole file goes the row path
+            while reader is not None:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    finished = True
+                    break
+                except pa.ArrowInvalid:
+                    break  # the rest of the file goes the row path, from the first line not yet stored
+                next_line = self._block(batch, names, next_line)
+        if not finished:
+            self._rest(next_line)
+        elif self.on_batch:
+            self.on_batch(self.received + self.rows.received)
+        self.report.created += self.rows.report.created
+        self.report.updated += self.rows.report.updated
+        self.report.duplicates += self.rows.report.duplicates
+        self.report.rejected.extend(self.rows.report.rejected)
+        return self.report
+
+    def _rest(self, first_line):
+        for row in read_rows(self.path):
+            if row.line < first_line:
+                continue
+            self._raw[row.line] = row.raw
+            if row.error:
+                self.rows.received += 1
+                self.rows.reject(row.line, row.error, None)
+            else:
+                self.rows.add(row.line, row.values)
+        self.rows.finish()
+        if self.on_batch:
+            self.on_batch(self.received + self.rows.received)
+
+    def _block(self, batch, names, first_line):
+        lines, next_line = _line_numbers(batch, first_line)
+        fast, cleaned = validate(batch, names)
+        trimmed = pc.utf8_trim_whitespace(cleaned["external_id"])
+        counts = pc.value_counts(trimmed)
+        repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+        fast = pc.and_(fast, pc.invert(pc.is_in(trimmed, repeated)))
+        candidates = pc.filter(cleaned["external_id"], fast).to_pylist()
+        known = _known(self.source, candidates)
+        if known:
+            fast = pc.and_(fast, pc.invert(pc.is_in(cleaned["external_id"], pa.array(sorted(known), pa.string()))))
+        fast_table = {name: pc.filter(column, fast) for name, column in cleaned.items()}
+        stored = len(fast_table["external_id"])
+        if stored:
+            try:
+                self.report.created += self.writer.store(fast_table)
+            except IntegrityError:  # another process stored some of them meanwhile: the row path sorts it out
+                fast, stored = pa.array([False] * batch.num_rows), 0
+        slow = pc.indices_nonzero(pc.invert(fast)).to_pylist()
+        if slow:
+            columns = [batch.column(i) for i in range(len(names))]
+            for index in slow:
+                raw = [column[index].as_py() for column in columns]
+                if not any(value.strip() for value in raw):
+                    continue  # a row of empty fields, skipped as the row reader does
+                self._raw[lines[index]] = raw
+                self.rows.add(lines[index], dict(zip(names, (value.strip() for value in raw))))
+            self.rows.flush()
+            self._raw.clear()
+        self.received += stored
+        if self.on_batch:
+            self.on_batch(self.received + self.rows.received)
+        return next_line
+

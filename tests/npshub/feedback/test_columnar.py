@@ -1,0 +1,99 @@
+"""The columnar CSV import stores exactly what the row path stores: the same responses, contacts,
+rollups, reference values, topic links, rejects (with their lines) and counts."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from content.topics import load_topics
+from npshub.feedback import columnar
+from npshub.feedback.models import CustomerContact, DimensionValue, Response, Source
+from npshub.feedback.models.rollups import GRAINS, MEASURES
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ("external_id,submitted_at,score,csat,comment,segment,product,channel,region,team,customer_name,"
+          "customer_phone,customer_email,callback_consent,data_consent,language")
+LINES = [
+    "a-1,2026-03-01T10:00:00,9,5,The courier was late,new,kettle,online,moscow,webshop,,,,no,no,en",     # line 2
+    'a-2,2026-03-01 23:30,3,,"Пылесос сломался,\nподдержка не отвечает",vip,vacuum,store,kazan,store-kzn,'
+    "Anna Orlova,+7 916 123-45-67,anna@example.net,yes,yes,ru",                                        # lines 3-4
+    "a-3,2026-02-28,10,,  padded comment  ,loyal,kettle,app,moscow,webshop,,,,да,нет,ru",              # line 5
+    "a-4,2026-03-02T08:00:00,11,,,,,,,,,,,,,",                                                         # line 6
+    "a-5,2026-02-31T10:00:00,5,,,,,,,,,,,,,",                                                          # line 7
+    "a-6,2026-03-02T09:15:00,7,,<b>Rude</b> staff &amp; slow,new,kettle,store,moscow,store-msk,,,,,,en",  # line 8
+    "a-1,2026-03-01T10:00:00,8,5,The courier was late again,new,kettle,online,moscow,webshop,,,,no,no,en",  # line 9
+    "a-7,2026-03-03T12:00:00,6,,Call me at 8 (912) 555-12-34,new,blender,phone,perm,contact-centre,,,"
+    "bad-mail,yes,no,ru",                                                                               # line 10
+    "a-8,2026-03-03T12:00:00+05:00,0,2,,corporate,blender,phone,perm,contact-centre,,,,1,0,en",        # line 11
+    ",,,,,,,,,,,,,,,",                                                                                 # line 12
+    "a-9,2026-03-04,10,,Great coffee machine,vip,coffee,store,moscow,store-msk,Bo,,,y,n,en",          # line 13
+]
+
+
+def snapshot(source):
+    responses = sorted(
+        Response.objects.filter(source=source).values_list(
+            "external_id", "submitted_at", "score", "csat", "ces", "comment", "comment_masked", "segment", "product",
+            "channel", "region", "team", "language", "callback_consent", "data_consent", "consent_at",
+            "consent_version", "comment_changed_at",
+        )
+    )
+    contacts = sorted(CustomerContact.objects.filter(response__source=source)
+                      .values_list("response__external_id", "name", "phone", "email"))
+    links = sorted(Response.topics.through.objects.filter(response__source=source)
+                   .values_list("response__external_id", "topic__slug"))
+    rollups = {
+        model.__name__: sorted(model.objects.filter(source=source).values_list("day", *model.dimensions, *MEASURES))
+        for model in GRAINS
+    }
+    return responses, contacts, links, rollups
+
+
+def run(path, source, *args):
+    out = io.StringIO()
+    call_command("import_responses", str(path), "--source", source, "--no-progress", *args, stdout=out)
+    rejected = path.with_name(path.name + ".rejected.csv")
+    return out.getvalue(), rejected.read_text(encoding="utf-8") if rejected.exists() else ""
+
+
+def test_columnar_and_row_paths_store_the_same(tmp_path):
+    load_topics(io.StringIO())
+    (tmp_path / "c").mkdir(), (tmp_path / "r").mkdir()
+    files = []
+    for folder in ("c", "r"):
+        path = tmp_path / folder / "responses.csv"
+        path.write_text("\n".join([HEADER, *LINES]) + "\n", encoding="utf-8")
+        files.append(path)
+    columns_out, columns_rejected = run(files[0], "columns")
+    rows_out, rows_rejected = run(files[1], "rows", "--row-path")
+
+    assert columns_out.replace("/c/", "/r/") == rows_out
+    assert columns_out.splitlines()[0] == "created: 6, duplicates: 0, updated: 1, rejected: 3"
+    assert "line 6: score must be between 0 and 10, not 11" in columns_out
+    assert "line 10: customer_email is not a valid e-mail address: 'bad-mail'" in columns_out
+    assert columns_rejected == rows_rejected
+    assert snapshot(Source.objects.get(slug="columns")) == snapshot(Source.objects.get(slug="rows"))
+    responses, contacts, links, rollups = snapshot(Source.objects.get(slug="columns"))
+    assert len(responses) == 6 and len(contacts) == 2 and links
+    assert DimensionValue.objects.filter(dimension="segment", slug="corporate").exists()
+
+    # Again: every row is known now, so all go the row path (a-1 is sent twice: its first version updates).
+    again_out, _ = run(files[0], "columns")
+    assert again_out.splitlines()[0] == "created: 0, duplicates: 6, updated: 1, rejected: 3"
+
+
+def test_a_file_pyarrow_cannot_read_goes_on_by_rows_from_the_failing_block(tmp_path):
+    path = tmp_path / "responses.csv"
+    good = [f"g-{n},2026-03-01T10:00:00,{n % 11},,,new,kettle,online,moscow,webshop,,,,no,no,en" for n in range(300)]
+    path.write_bytes(("\n".join([HEADER, *good]) + "\n").encode()
+                     + b"bad-utf8,2026-03-01T10:00:00,4,,caf\xe9,,,,,,,,,,,\n"
+                     + b"after,2026-03-01T10:00:00,4,,,,,,,,,,,,,\n")
+    source = Source.objects.create(slug="blocks", name="Blocks")
+    importer = columnar.ColumnarImport(str(path), source, block_bytes=4096)  # several blocks before the bad one
+    report = importer.run()
+    assert (report.created, report.updated, report.duplicates) == (301, 0, 0)
+    assert report.rejected == [(302, "not valid UTF-8 text")]
+    assert Response.objects.filter(source=source).count() == 301
+    assert importer.received > 0  # the blocks before the bad bytes went the columnar way
