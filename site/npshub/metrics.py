@@ -32,6 +32,8 @@ DECLARED = {metric.name: metric for metric in (
            "target time (rate in per cent)."),
     Metric("callbacks.team_completed", "(team_slug, start, end) → int",
            "Callbacks completed by the team's members in the period."),
+    Metric("callbacks.team_open", "(team_slug) → int",
+           "Callbacks of the team's customers not done yet (open or claimed)."),
     Metric("callbacks.target_hours", "() → int",
            "Hours within which a detractor should be called back (the contact target)."),
     Metric("callbacks.wins", '(start, end, limit) → [{"summary": str, "caller": str, "date": date}]',

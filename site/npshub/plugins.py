@@ -19,6 +19,7 @@ declares what it adds in an inner ``NpsHubPluginMeta`` class of its AppConfig::
         permissions = {"cx_admin": ["rewards.view_rule"]}  # role → "app_label.codename" (model permissions)
         sections = "rewards.sections.SECTIONS"  # [npshub.sections.Section]: its parts of the digest page,
                                                 # the digest e-mail and Teams cards (see npshub.sections)
+        page_sections = {"home": "rewards.sections.home"}  # a piece of a core page: see PAGE_SECTIONS
 
 Every attribute but ``name`` is optional. ``permissions`` are granted by the core in one place
 (``npshub.people.roles.ensure_groups``, after every migrate, once Django has created the permissions);
@@ -80,6 +81,16 @@ def discover(enabled=None):
     return modules
 
 
+# Places on the site's pages where plugins add a section of their own, and what each section
+# function receives. A section function is ``fn(request, **kwargs)`` and returns HTML (a string
+# rendered by the plugin's own template, escaped there) or "" to add nothing. The page renders them
+# with ``{% load hub_sections %}{% plugin_sections "<place>" key=value %}``, in plugin order.
+PAGE_SECTIONS = {
+    "home": "the home page, under its introduction; kwargs: none",
+    "team": "a team's page; kwargs: team (people.Team)",
+}
+
+
 @dataclass
 class Plugin:
     label: str
@@ -98,6 +109,27 @@ class Plugin:
     beat: dict = field(default_factory=dict)
     permissions: dict = field(default_factory=dict)
     sections: list = field(default_factory=list)
+    page_sections: dict = field(default_factory=dict)
+
+
+def _page_sections(label, meta):
+    declared = dict(getattr(meta, "page_sections", {}) or {})
+    unknown = sorted(set(declared) - set(PAGE_SECTIONS))
+    if unknown:
+        raise PluginError(
+            f"NPS Hub plugin '{label}' declares page sections for unknown place(s) {', '.join(unknown)}; "
+            f"places: {', '.join(PAGE_SECTIONS)}."
+        )
+    sections = {}
+    for place, path in declared.items():
+        try:
+            sections[place] = import_string(path)
+        except Exception as exc:
+            raise PluginError(
+                f"NPS Hub plugin '{label}' declares page_sections[{place!r}] = {path!r}, which failed to load: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+    return sections
 
 
 def _resolve(label, meta, attribute):
@@ -133,6 +165,7 @@ def _build(app_config):
         beat=dict(getattr(meta, "beat", {})),
         permissions=_permissions(label, getattr(meta, "permissions", {})),
         sections=_sections(label, _resolve(label, meta, "sections") or []),
+        page_sections=_page_sections(label, meta),
     )
 
 
@@ -206,3 +239,8 @@ def plugin_permissions():
 def plugin_beat():
     """The enabled plugins' Celery beat entries."""
     return {name: entry for plugin in get_plugins() for name, entry in plugin.beat.items()}
+def page_sections(place):
+    """The enabled plugins' section functions for ``place`` (a key of PAGE_SECTIONS)."""
+    if place not in PAGE_SECTIONS:
+        raise ValueError(f"Unknown page section place {place!r}; places: {', '.join(PAGE_SECTIONS)}.")
+    return [plugin.page_sections[place] for plugin in get_plugins() if place in plugin.page_sections]
