@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rewards', '0004_monthly_points'),
+        ('rewards', '0005_alter_badge_event_type_alter_rule_event_type'),
     ]
 
     operations = [
