@@ -67,12 +67,26 @@ def _training_pages():
     return in_reader_locale(TrainingPage.objects.live().order_by("path"))[:6]
 
 
+PRIORITY_LEVELS = ((60, "high", gettext_lazy("High")), (35, "medium", gettext_lazy("Medium")), (0, "low", gettext_lazy("Low")))
+
+
+def priority_words(priority):
+    """The queue's 0..100 priority in words: (level, label), high from 60, medium from 35."""
+    for floor, level, label in PRIORITY_LEVELS:
+        if (priority or 0) >= floor:
+            return level, label
+    return "low", PRIORITY_LEVELS[-1][2]
+
+
 @caller_page
 def queue(request):
     callbacks = visible(request.user)
     filters = QueueFilter(request.GET, queryset=callbacks, request=request)
-    page = Paginator(filters.qs, 25).get_page(request.GET.get("page"))
+    page = Paginator(filters.qs.prefetch_related("response__topics"), 25).get_page(request.GET.get("page"))
+    for callback in page.object_list:
+        callback.priority_level, callback.priority_words = priority_words(callback.priority)
     return render(request, "callbacks/queue.html", {
+        "sla_hours": settings.CALLBACKS_SLA_HOURS,
         "page_obj": page, "params": request.GET, "choices": _choices(callbacks),
         "acknowledged": workflow.has_acknowledged(request.user), "guide": workflow.caller_guide(),
         "scope_all": access.scope_department_ids(request.user) is None,

@@ -15,7 +15,7 @@ class NpsWidgetsConfig(AppConfig):
         blocks = "nps_widgets.blocks.BLOCKS"
         api = "nps_widgets.api.register"
         urls = "nps_widgets.urls"
-        nav = [(_("Statistics"), "nps_widgets:dashboard")]
+        nav = [(_("Statistics"), "nps_widgets:dashboard"), (_("Comments"), "nps_widgets:comments")]
         settings = {
             "NPS_WIDGETS_LIVE": True,  # publish live updates when responses arrive
             "NPS_WIDGETS_LIVE_POLL": 0.25,  # seconds between event-table polls (no Redis)

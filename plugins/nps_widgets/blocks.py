@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from npshub import formats
 from npshub.pages.blocks import SlugsBlock
 from nps_widgets import charts, data
 
@@ -91,6 +92,17 @@ class WidgetBlock(blocks.StructBlock):
         if start is None and end is None:
             start, end = self.bounds(value)
         return data.make_filter(value.get("filters") or {}, start, end)
+
+    def comments_link(self, value, **extra):
+        """The comments page with this block's period and filters (plus ``extra``)."""
+        from nps_widgets.comments_page import comments_url
+
+        params = dict(data.filter_params(value.get("filters") or {}))
+        if value.get("date_from") or value.get("date_to"):
+            params.update({"from": data.iso(value.get("date_from")) or "", "to": data.iso(value.get("date_to")) or ""})
+        else:
+            params["period"] = value.get("period") or ""
+        return comments_url(**params, **extra)
 
     def build(self, value):  # pragma: no cover - every widget overrides it
         raise NotImplementedError
@@ -199,7 +211,8 @@ class TrendChartBlock(WidgetBlock):
         return {
             "interval": value.get("interval") or "month",
             "points": points,
-            "svg": charts.trend_chart(points, value["title"], value.get("chart_type") or "line"),
+            "svg": charts.trend_chart(points, value["title"], value.get("chart_type") or "line",
+                                      interval=value.get("interval") or "month"),
         }
 
 
@@ -281,8 +294,12 @@ class CommentStreamBlock(WidgetBlock):
         default = {"title": _("What customers say"), "period": "30", "count": 6, "band": ""}
 
     def build(self, value):
+        topic = value.get("topic") or ""
         return {
             "available": data.comments_available(),
+            "more": self.comments_link(value, topic=topic, band=value.get("band") or ""),
+            "uses": [str(label) for key, label in _topic_choices() if key and key == topic]
+            + [str(label) for key, label, _low, _high in data.SCORE_BANDS if key and key == value.get("band")],
             "comments": data.comment_rows(
                 self.stats_filter(value), topic=value.get("topic"), band=value.get("band") or "", limit=value.get("count") or 6,
             ),
@@ -301,16 +318,17 @@ class TopicChartBlock(WidgetBlock):
     def build(self, value):
         rows = data.topic_rows(self.stats_filter(value), value.get("limit") or 8)
         for row in rows:
+            row["link"] = self.comments_link(value, topic=row.get("topic"))
             row["label"] = _("%(count)s · NPS %(nps)s") % {
-                "count": row.get("detractor_mentions", 0),
-                "nps": "–" if row.get("nps") is None else f"{row['nps']:g}",
+                "count": formats.number(row.get("detractor_mentions", 0)),
+                "nps": formats.number(row.get("nps"), 1),
             }
         return {
             "available": data.topics_available(),
             "topics": rows,
             "svg": charts.hbar_chart(
                 rows, value["title"], value_key="detractor_mentions", label_key="name", note_key="nps", diverging=False,
-                text_key="label",
+                text_key="label", link_key="link",
             ),
         }
 

@@ -219,9 +219,10 @@ async def stream(queue, replay=()):
 def replayable_id(last_event_id):
     """The event id a client reconnects with, when its missed events can be replayed (the event
     table keeps them; Redis pub/sub does not); else None."""
-    if redis_url() or not last_event_id:
+    text = str(last_event_id or "").strip()
+    if redis_url() or not params.is_number(text) or int(text) > params.MAX_ID:
         return None
-    return params.as_id(last_event_id)
+    return int(text)
 
 
 async def poll_once(last_event_id, retry_ms=15000, select=None):

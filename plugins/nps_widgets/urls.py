@@ -1,9 +1,10 @@
 from django.urls import path
 
-from nps_widgets import views
+from nps_widgets import comments_page, views
 
 urlpatterns = [
     path("stats/", views.dashboard, name="dashboard"),
+    path("comments/", comments_page.comments, name="comments"),
     path("widgets/block/", views.block_fragment, name="block"),
     path("screens/<str:token>/", views.screen_view, name="screen"),
     path("screens/<str:token>/live/", views.screen_live, name="screen-live"),

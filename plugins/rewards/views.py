@@ -50,8 +50,16 @@ def store(request):
     })
 
 
-@require_POST
 def redeem(request, item_id):
+    """GET: what the redemption costs and leaves, with a confirm button; POST: redeem."""
+    if request.method != "POST":
+        item = get_object_or_404(RewardItem, pk=item_id, active=True)
+        if not item.is_available(timezone.now()):
+            raise Http404
+        balance = ledger.balance(request.user)
+        return render(request, "rewards/redeem_confirm.html", {
+            "item": item, "balance": balance, "after": balance - item.price, "affordable": balance >= item.price,
+        })
     try:
         redemption = services.redeem(request.user, item_id)
     except RewardItem.DoesNotExist:

@@ -25,13 +25,13 @@ def test_dashboard_filters_and_shares_state(asgi_server, page, phone_page, djang
         expect(headline).to_have_text("0.0")
     page.select_option("#f-product", "blender")
     page.select_option("#f-interval", "day")
-    expect(headline).to_have_text("-100.0")
+    expect(headline).to_have_text("−100.0")
     shared = page.url
     assert "product=blender" in shared and "interval=day" in shared
     page.screenshot(path=str(tmp_path / "dashboard-laptop.png"), full_page=True)
     # The shared link opens the same view for a colleague, on a phone.
     sign_in(phone_page, asgi_server, "emp", "pw-123456", next_path="/stats/" + shared.split("/stats/")[1])
-    expect(phone_page.locator(".dash--headline [data-nps]")).to_have_text("-100.0")
+    expect(phone_page.locator(".dash--headline [data-nps]")).to_have_text("−100.0")
     expect(phone_page.locator("#f-product")).to_have_value("blender")
     phone_page.screenshot(path=str(tmp_path / "dashboard-phone.png"), full_page=True)
     assert timezone.now()

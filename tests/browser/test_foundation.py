@@ -11,7 +11,7 @@ from tests.browser.helpers import sign_in
 def test_employee_signs_in_and_finds_their_way(demo, live_server, page):
     sign_in(page, live_server.url, "employee")
     expect(page.locator("h1")).to_have_text("Our customers, our score")
-    expect(page.locator("[data-nps]")).to_have_text(re.compile(r"^-?\d+\.\d$"))
+    expect(page.locator("[data-nps]")).to_have_text(re.compile(r"^−?\d+\.\d$"))
     page.click("nav.site-nav >> text=Articles")
     expect(page.locator("h1")).to_have_text("Articles")
     page.click("text=The call that changed my week")

@@ -50,7 +50,13 @@ def test_redeeming_in_the_store_reduces_balance_and_stock(demo, live_server, pag
     mug = RewardItem.objects.get(name="Branded mug")
     card = page.locator(f"[data-item='{mug.pk}']")
     balance, stock = _balance(page), int(card.locator("[data-stock]").inner_text())
-    card.locator("button[type=submit]").click()
+    card.locator("a.button").click()  # first what it costs and leaves, then the confirmation
+    expect(page.locator("h1")).to_have_text("Confirm the redemption")
+    assert int(page.locator("[data-after]").inner_text().replace(",", "")) == balance - mug.price
+    page.click("text=Cancel")
+    assert _balance(page) == balance  # cancelling spends nothing
+    card.locator("a.button").click()
+    page.click("button:has-text('Spend')")
     expect(page.locator(".message--success")).to_contain_text("Branded mug is yours")
     assert _balance(page) == balance - mug.price
     assert int(page.locator(f"[data-item='{mug.pk}'] [data-stock]").inner_text()) == stock - 1

@@ -32,6 +32,29 @@ def _require_editor(request):
         raise PermissionDenied
 
 
+def _require_cx_admin(request):
+    """The Outbox holds customer mail (thank-you notes) and every employee's digest: CX admins only."""
+    if not has_any_role(request.user, (CX_ADMIN,)):
+        raise PermissionDenied
+
+
+PREVIEWED_AS = "digest.preview_as"
+AUDIT_WINDOW = 30 * 60  # one log entry per editor, employee and issue per half hour
+
+
+def _preview_as(request, issue, employee):
+    """The issue as ``employee`` gets it, for the signed-in editor. Previewing as someone else is
+    logged (Wagtail's history of the issue) and leaves out what is private to them (their points)."""
+    from django.core.cache import cache
+    from wagtail.log_actions import log
+
+    other = employee.pk != request.user.pk
+    if other and cache.add(f"digest-preview-as:{request.user.pk}:{employee.pk}:{issue.pk}", 1, AUDIT_WINDOW):
+        log(instance=issue, action=PREVIEWED_AS, user=request.user,
+            data={"employee_id": employee.pk, "employee": employee.get_username()})
+    return mailing_lib.preview_html(Mailing.DIGEST, issue, employee, private=not other)
+
+
 def _sandboxed(html):
     """An email's HTML for an <iframe sandbox>: no scripts, no forms, no same-origin, ever."""
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
@@ -52,7 +75,8 @@ def desk(request):
     mailings = {m.issue_id: m for m in Mailing.objects.filter(kind=Mailing.DIGEST)}
     rows = [{"issue": issue, "mailing": mailings.get(issue.pk)} for issue in issues]
     weekly = Mailing.objects.filter(kind=Mailing.WEEKLY)[:8]
-    return TemplateResponse(request, "digest/admin/desk.html", {"rows": rows, "weekly": weekly})
+    return TemplateResponse(request, "digest/admin/desk.html", {
+        "rows": rows, "weekly": weekly, "sees_outbox": has_any_role(request.user, (CX_ADMIN,))})
 
 
 def _employee(request):
@@ -77,7 +101,7 @@ def preview(request, page_id):
     if q:
         candidates = candidates.filter(Q(username__icontains=q) | Q(email__icontains=q) | Q(first_name__icontains=q)
                                        | Q(last_name__icontains=q))
-    subject, _html, text = mailing_lib.preview_html(Mailing.DIGEST, issue, employee)
+    subject, _html, text = _preview_as(request, issue, employee)
     return TemplateResponse(request, "digest/admin/preview.html", {
         "issue": issue, "employee": employee, "candidates": candidates[:200], "q": q, "subject": subject,
         "text": text, "audience_count": mailing_lib.audience(issue).count(),
@@ -90,7 +114,7 @@ def preview_html(request, page_id):
 
     _require_editor(request)
     issue = get_object_or_404(DigestPage, pk=page_id)
-    _subject, html, _text = mailing_lib.preview_html(Mailing.DIGEST, issue, _employee(request))
+    _subject, html, _text = _preview_as(request, issue, _employee(request))
     return _sandboxed(html)
 
 
@@ -106,7 +130,7 @@ def test_send(request, page_id):
     if not request.user.email:
         messages.error(request, "Your account has no e-mail address.")
         return redirect("digest_preview", page_id)
-    subject, html, text = mailing_lib.preview_html(Mailing.DIGEST, issue, _employee(request))
+    subject, html, text = _preview_as(request, issue, _employee(request))
     data = MessageTemplate(f"[TEST] {subject}", html, text, settings.DEFAULT_FROM_EMAIL).build(
         address(request.user.get_full_name(), request.user.email), {})
     sender = transport.get_transport()
@@ -213,7 +237,7 @@ def _head(path):
 
 
 def outbox(request):
-    _require_editor(request)
+    _require_cx_admin(request)
     folder = _outbox()
     paths = sorted(folder.glob("*.eml"), key=lambda p: p.name, reverse=True) if folder.is_dir() else []
     q = request.GET.get("q", "").strip().lower()
@@ -231,7 +255,7 @@ def outbox(request):
 
 
 def outbox_message(request, name):
-    _require_editor(request)
+    _require_cx_admin(request)
     message = _message(name)
     text = message.get_body(preferencelist=("plain",))
     headers = [(k, str(v)) for k, v in message.items() if k.lower() in (
@@ -243,7 +267,7 @@ def outbox_message(request, name):
 
 
 def outbox_html(request, name):
-    _require_editor(request)
+    _require_cx_admin(request)
     body = _message(name).get_body(preferencelist=("html",))
     if body is None:
         raise Http404

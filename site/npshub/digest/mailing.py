@@ -337,8 +337,9 @@ def unsubscribe_headers(mailing, utoken):
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def preview_html(mailing_kind, source, user):
-    """The email as ``user`` would get it (nothing stored, links not tracked)."""
+def preview_html(mailing_kind, source, user, private=True):
+    """The email as ``user`` would get it (nothing stored, links not tracked). ``private=False``
+    (someone else looking) leaves out their points, which their profile shows nobody else."""
     from npshub.digest.mime import MessageTemplate
 
     language = getattr(getattr(user, "profile", None), "language", None) or "en"
@@ -347,6 +348,10 @@ def preview_html(mailing_kind, source, user):
     fake = Mailing(kind=mailing_kind)
     values = recipient_values(fake, source, [user], language)[user.pk]
     values["TOKEN"] = "preview"
+    if not private and values.get("REWARDS_TEXT"):
+        with translation.override(language):
+            hidden = _("(Their points are private: a preview as someone else leaves them out.)")
+        values["REWARDS_TEXT"], values["REWARDS_HTML"] = hidden, escape(hidden)
     message = MessageTemplate(subject, html, text, settings.DEFAULT_FROM_EMAIL)
     return subject, message.render_html(values), message.render_text(values)
 

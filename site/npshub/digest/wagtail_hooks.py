@@ -27,6 +27,17 @@ def digest_admin_urls():
     ]
 
 
+@hooks.register("register_log_actions")
+def register_digest_log_actions(actions):
+    actions.register_action(admin_views.PREVIEWED_AS, _("Preview as someone else"),
+                            _("Previewed the digest as another employee"))
+
+
+class CxAdminMenuItem(MenuItem):
+    def is_shown(self, request):
+        return has_any_role(request.user, (CX_ADMIN,))
+
+
 class EditorMenuItem(MenuItem):
     def is_shown(self, request):
         return has_any_role(request.user, (EDITOR, CX_ADMIN))
@@ -39,7 +50,7 @@ def digest_menu_item():
 
 @hooks.register("register_admin_menu_item")
 def outbox_menu_item():
-    return EditorMenuItem(_("Outbox"), reverse("digest_outbox"), icon_name="doc-full-inverse", order=251)
+    return CxAdminMenuItem(_("Outbox"), reverse("digest_outbox"), icon_name="doc-full-inverse", order=251)
 
 
 class MailingAdmin(ModelAdmin):

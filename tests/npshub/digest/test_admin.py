@@ -37,8 +37,11 @@ def test_test_send_to_oneself_lands_in_the_outbox_and_is_browsable(client, demo,
     issue = make_issue()
     editor = login(client, "editor")
     employee = get_user_model().objects.get(username="employee")
+    logged = SendLog.objects.count()  # the demo's own mailings (announcements) are sent already
     response = client.post(f"/admin/digest/preview/{issue.pk}/test-send/", {"user": employee.pk})
     assert response.status_code == 302
+    assert client.get("/admin/digest/outbox/").url == "/admin/"  # refused: customer mail is for CX admins only
+    login(client, "cxadmin")
     listing = client.get("/admin/digest/outbox/").content.decode()
     assert editor.email in listing and "[TEST]" in listing
     name = re.search(r'/admin/digest/outbox/([\w.-]+\.eml)/', listing).group(1)
@@ -47,7 +50,7 @@ def test_test_send_to_oneself_lands_in_the_outbox_and_is_browsable(client, demo,
     html = client.get(f"/admin/digest/outbox/{name}/html/")
     assert html["Content-Security-Policy"].startswith("sandbox") and b"<table" in html.content
     assert client.get("/admin/digest/outbox/..%2Fdb.sqlite3/").status_code == 404
-    assert not SendLog.objects.filter(mailing__issue=issue).exists()  # a test send is not a send
+    assert SendLog.objects.count() == logged  # a test send is not a send
 
 
 def test_send_from_the_desk_and_report_by_department(client, demo, settings, django_capture_on_commit_callbacks):
@@ -74,3 +77,40 @@ def test_send_from_the_desk_and_report_by_department(client, demo, settings, dja
     assert SendLog.objects.filter(mailing=mailing, status=SendLog.SENT).count() == total
     out = send(issue)
     assert f"sent 0 / skipped {total} / failed 0" in out
+
+
+def test_outbox_is_for_cx_admins_only_and_holds_customer_mail(client, demo, settings):
+    """Issue 10, part 4: a customer's thank-you e-mail (address, name) never reaches editors."""
+    from npshub.digest.transactional import send_branded_email
+
+    settings.EMAIL_HOST = ""
+    assert send_branded_email("boris@example.net", "Thank you", "thank_you", {"name": "Boris"})
+    login(client, "editor")
+    refused = client.get("/admin/digest/outbox/")
+    assert (refused.status_code, refused.url) == (302, "/admin/")  # Wagtail's answer to PermissionDenied
+    assert "/admin/digest/outbox/" not in client.get("/admin/digest/").content.decode()
+    assert "/admin/digest/outbox/" not in client.get("/admin/").content.decode()
+    login(client, "cxadmin")
+    listing = client.get("/admin/digest/outbox/").content.decode()
+    assert "boris@example.net" in listing
+    name = re.search(r'/admin/digest/outbox/([\w.-]+\.eml)/', listing).group(1)
+    login(client, "editor")
+    assert client.get(f"/admin/digest/outbox/{name}/").url == "/admin/"
+    assert client.get(f"/admin/digest/outbox/{name}/html/").url == "/admin/"
+
+
+def test_preview_as_someone_else_is_logged_once_and_leaves_their_points_out(client, demo):
+    from wagtail.models import PageLogEntry
+
+    issue = make_issue()
+    employee = get_user_model().objects.get(username="employee")
+    editor = login(client, "editor")
+    own = client.get(f"/admin/digest/preview/{issue.pk}/html/").content.decode()
+    assert PageLogEntry.objects.filter(action="digest.preview_as").count() == 0  # oneself: nothing to log
+    for _ in range(2):  # the page and its iframe: one entry per half hour
+        client.get(f"/admin/digest/preview/{issue.pk}/?user={employee.pk}")
+        other = client.get(f"/admin/digest/preview/{issue.pk}/html/?user={employee.pk}").content.decode()
+    entries = list(PageLogEntry.objects.filter(action="digest.preview_as").values_list("page_id", "user_id", "data"))
+    assert entries == [(issue.pk, editor.pk, {"employee_id": employee.pk, "employee": "employee"})]
+    assert "Their points are private" in other and "Your points:" not in other
+    assert "Their points are private" not in own

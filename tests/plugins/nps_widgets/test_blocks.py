@@ -35,8 +35,8 @@ def data():
 
 
 def number(html, attr="data-nps"):
-    match = re.search(rf"<span {attr}>([-\d.]+)</span>", html)
-    return float(match.group(1)) if match else None
+    match = re.search(rf"<span {attr}>([-−\d.]+)</span>", html)  # the minus sign as written for readers
+    return float(match.group(1).replace("−", "-")) if match else None
 
 
 @pytest.mark.parametrize("name", [name for name, _ in blocks.BLOCKS])
@@ -121,7 +121,7 @@ def test_hostile_comment_is_escaped():
 def test_topic_chart_lists_topics_detractors_mention(data):
     html = render("topic_chart", period="30")
     # The four blender answers mention delivery: three detractors and a passive (NPS -75).
-    assert "Delivery" in html and "3 · NPS -75" in html
+    assert "Delivery" in html and "3 · NPS −75.0" in html
     api = ALL["topic_chart"].get_api_representation(value("topic_chart", period="30")[1])
     assert api["topics"][0]["name"] == "Delivery"
     assert (api["topics"][0]["detractor_mentions"], api["topics"][0]["mentions"], api["topics"][0]["nps"]) == (3, 4, -75.0)

@@ -14,7 +14,7 @@ def signed_in(client, django_user_model):
 
 
 def headline(html):
-    return float(re.search(r"<span data-nps>([-\d.]+)</span>", html).group(1))
+    return float(re.search(r"<span data-nps>([-−\d.]+)</span>", html).group(1).replace("−", "-"))
 
 
 def test_dashboard_needs_login(client):

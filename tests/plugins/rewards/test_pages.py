@@ -28,6 +28,10 @@ def test_store_page_and_redeem_form(browser_for, employee, item):
     client = browser_for(employee)
     page = client.get("/rewards/")
     assert page.status_code == 200 and b"Mug" in page.content
+    confirm = client.get(f"/rewards/items/{item.pk}/redeem/").content.decode()  # the cost and what it leaves, first
+    assert "Confirm the redemption" in confirm and "<dd data-after>50</dd>" in confirm and "Spend 100 points" in confirm
+    assert ledger.balance(employee) == 150 and not Redemption.objects.exists()  # looking costs nothing
+    assert client.get("/rewards/items/999999/redeem/").status_code == 404
     response = client.post(f"/rewards/items/{item.pk}/redeem/", follow=True)
     assert b"is yours" in response.content
     assert ledger.balance(employee) == 50
