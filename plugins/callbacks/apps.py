@@ -22,12 +22,27 @@ class CallbacksConfig(AppConfig):
         blocks = "callbacks.blocks.BLOCKS"
         demo = "callbacks.demo.load"
         css = ["callbacks/callbacks.css"]
+        sections = "callbacks.sections.SECTIONS"  # its parts of the digest and Teams cards
         beat = {
             "callbacks-expire-claims": {"task": "callbacks.expire_claims", "schedule": 60},
             "callbacks-refresh-priorities": {"task": "callbacks.refresh_priorities", "schedule": 900},
             "callbacks-purge-recordings": {"task": "callbacks.purge_recordings", "schedule": 3600},
             "callbacks-purge-notes": {"task": "callbacks.purge_notes", "schedule": 24 * 3600},
             "callbacks-purge-audit-log": {"task": "callbacks.purge_audit_log", "schedule": 24 * 3600},
+        }
+        # Granted by the core (npshub.people.roles.ensure_groups) after migrate.
+        permissions = {
+            "cx_admin": [
+                "callbacks.view_callback", "callbacks.view_auditlog", "callbacks.add_consentchange",
+                "callbacks.view_consentchange", "callbacks.view_playbookaction",
+                "callbacks.add_playbook", "callbacks.change_playbook", "callbacks.view_playbook",
+                "callbacks.delete_playbook", "callbacks.add_trainingcollection",
+                "callbacks.change_trainingcollection", "callbacks.view_trainingcollection",
+            ],
+            "editor": [
+                "callbacks.add_trainingcollection", "callbacks.change_trainingcollection",
+                "callbacks.view_trainingcollection", "callbacks.delete_trainingcollection",
+            ],
         }
         settings = {
             "CALLBACKS_MAX_SCORE": 6,                 # detractors: 0..6
@@ -56,31 +71,10 @@ class CallbacksConfig(AppConfig):
         }
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
         from callbacks import metrics_provider, signal_handlers, tasks  # noqa: F401
         from npshub.api.schema import name_enum
 
         metrics_provider.register()
         # Shared by the list and detail components, under a field name other APIs use for other choices.
         name_enum("CallbackStatusEnum", "callbacks.models.Callback.Status")
-        post_migrate.connect(grant_permissions, sender=self, dispatch_uid="callbacks.grant_permissions")
 
-
-ROLE_PERMISSIONS = {
-    "cx_admin": [
-        "view_callback", "view_auditlog", "add_consentchange", "view_consentchange", "view_playbookaction",
-        "add_playbook", "change_playbook", "view_playbook", "delete_playbook",
-        "add_trainingcollection", "change_trainingcollection", "view_trainingcollection",
-    ],
-    "editor": ["add_trainingcollection", "change_trainingcollection", "view_trainingcollection", "delete_trainingcollection"],
-}
-
-
-def grant_permissions(sender, **kwargs):
-    """Admin permissions of the roles on this plugin's models (idempotent)."""
-    from django.contrib.auth.models import Group, Permission
-
-    for role, codenames in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="callbacks", codename__in=codenames))

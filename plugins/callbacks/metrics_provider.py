@@ -52,6 +52,13 @@ def team_completed(team_slug, start=None, end=None):
     ).count()
 
 
+def target_hours():
+    """Hours within which a detractor should be called back (CALLBACKS_SLA_HOURS)."""
+    from django.conf import settings
+
+    return int(settings.CALLBACKS_SLA_HOURS.get("detractor", 48))
+
+
 def team_open(team_slug):
     """Callbacks of the team's customers still to do (open or claimed)."""
     from callbacks.models import Callback
@@ -110,6 +117,7 @@ def register():
     metrics.provide("callbacks.user_counts", user_counts)
     metrics.provide("callbacks.team_contact_rate", team_contact_rate)
     metrics.provide("callbacks.team_completed", team_completed)
+    metrics.provide("callbacks.target_hours", target_hours)
     metrics.provide("callbacks.team_open", team_open)
     metrics.provide("callbacks.wins", wins)
     metrics.provide("callbacks.department_completed", department_completed)

@@ -22,6 +22,8 @@ class NpsWidgetsConfig(AppConfig):
             "NPS_WIDGETS_LIVE_HEARTBEAT": 15,  # seconds between SSE keep-alive comments
         }
         demo = "nps_widgets.demo.load"
+        # CX admins manage the meeting-room screens (granted by the core after migrate).
+        permissions = {"cx_admin": [f"nps_widgets.{action}_screen" for action in ("add", "change", "delete", "view")]}
         css = ["nps_widgets/widgets.css"]
         js = ["nps_widgets/live.js"]
 

@@ -2,6 +2,21 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _crud(*models, view_only=False):
+    actions = ("view",) if view_only else ("add", "change", "delete", "view")
+    return [f"rewards.{action}_{model}" for model in models for action in actions]
+
+
+# Editors define badges; CX admins run the programme: rules, store, challenges, records.
+PERMISSIONS = {
+    "editor": [*_crud("badge"), "wagtailadmin.access_admin"],
+    "cx_admin": [
+        *_crud("rule", "badge", "rewarditem", "challenge"),
+        *_crud("ledgerentry", "redemption", "balancedrift", "kudos", view_only=True),
+    ],
+}
+
+
 class RewardsConfig(AppConfig):
     name = "rewards"
     label = "rewards"
@@ -20,6 +35,8 @@ class RewardsConfig(AppConfig):
         demo = "rewards.demo.load"
         css = ["rewards/rewards.css"]
         js = ["rewards/rewards.js"]
+        sections = "rewards.sections.SECTIONS"  # its parts of the digest and Teams cards
+        permissions = PERMISSIONS  # granted by the core (npshub.people.roles.ensure_groups) after migrate
         beat = {
             "rewards-check-balances": {"task": "rewards.check_balances", "schedule": 3600},
             "rewards-settle-challenges": {"task": "rewards.settle_challenges", "schedule": 900},
@@ -29,29 +46,10 @@ class RewardsConfig(AppConfig):
 
     def ready(self):
         from npshub import metrics
-        from npshub.people import roles
         from rewards import services, signal_handlers, tasks  # noqa: F401
 
         metrics.provide("rewards.user_summary", services.user_summary)
         metrics.provide("rewards.user_summaries", services.user_summaries)
         metrics.provide("rewards.top_teams", services.top_teams)
         metrics.provide("rewards.new_badges", services.new_badges)
-        # Role permissions for the admin (granted by roles.ensure_groups after migrate / load_demo).
-        for role, codenames in PERMISSIONS.items():
-            granted = roles.PERMISSIONS.setdefault(role, [])
-            granted.extend(c for c in codenames if c not in granted)
 
-
-def _crud(*models, view_only=False):
-    actions = ("view",) if view_only else ("add", "change", "delete", "view")
-    return [f"rewards.{action}_{model}" for model in models for action in actions]
-
-
-# Editors define badges; CX admins run the programme: rules, store, challenges, records.
-PERMISSIONS = {
-    "editor": [*_crud("badge"), "wagtailadmin.access_admin"],
-    "cx_admin": [
-        *_crud("rule", "badge", "rewarditem", "challenge"),
-        *_crud("ledgerentry", "redemption", "balancedrift", "kudos", view_only=True),
-    ],
-}

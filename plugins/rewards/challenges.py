@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from npshub import metrics
 from npshub.feedback import stats
@@ -79,7 +79,14 @@ def progress(challenge, today=None):
         if not due:
             return Progress(challenge, True, None, target, _("No detractors to call back yet."), False)
         rate = round(100 * contacted / due, 1)
-        detail = _("%(contacted)s of %(due)s detractors contacted within 48 hours") % {"contacted": contacted, "due": due}
+        hours = metrics.call("callbacks.target_hours", default=None)
+        if hours is None:
+            detail = _("%(contacted)s of %(due)s detractors contacted within the target time") % {
+                "contacted": contacted, "due": due}
+        else:
+            detail = ngettext("%(contacted)s of %(due)s detractors contacted within %(hours)s hour",
+                              "%(contacted)s of %(due)s detractors contacted within %(hours)s hours", hours) % {
+                "contacted": contacted, "due": due, "hours": hours}
         return Progress(challenge, True, rate, target, detail, rate >= target)
     if challenge.goal == Challenge.CALLBACKS:
         if metrics.get("callbacks.team_completed") is None:

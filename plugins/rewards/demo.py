@@ -10,6 +10,7 @@ from django.core.files.images import ImageFile
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from npshub import metrics
 from npshub.people.models import Team
 from rewards import badges, demo_ru, ledger
 from rewards.models import Badge, Challenge, Kudos, LedgerEntry, RewardItem, Rule
@@ -118,7 +119,8 @@ def load(stdout):
     m_end = (m_start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
     goals = [
         (Challenge.NPS_RAISE, 5, "Raise our NPS by 5 points this quarter", q_start, q_end),
-        (Challenge.CONTACT_RATE, 95, "Contact 95% of detractors within 48 hours", m_start, m_end),
+        (Challenge.CONTACT_RATE, 95, "Contact 95% of detractors within {} hours".format(
+            metrics.call("callbacks.target_hours", default=48)), m_start, m_end),
         (Challenge.CALLBACKS, 20, "20 callbacks this month", m_start, m_end),
     ]
     for index, team in enumerate(Team.objects.order_by("slug")):

@@ -351,7 +351,7 @@ class Challenge(TranslatedFields, index.Indexed, models.Model):
     GOALS = [
         (NPS_RAISE, _("Raise the team's NPS by N points (against the previous period of the same length)")),
         # xgettext:no-python-format
-        (CONTACT_RATE, _("Contact N% of detractors within 48 hours")),
+        (CONTACT_RATE, _("Contact N% of detractors within the callback target time")),
         (CALLBACKS, _("Complete N callbacks")),
     ]
 

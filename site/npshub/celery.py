@@ -23,14 +23,17 @@ def _make_filesystem_broker_folders(sender, **kwargs):
 
 
 def collect_beat_schedule():
-    """Scheduled tasks declared by installed apps: an AppConfig's ``beat_schedule`` dict, or a
-    plugin's ``NpsHubPluginMeta.beat``. Disabled plugins' schedules disappear with them."""
+    """Scheduled tasks declared by installed apps: a core AppConfig's ``beat_schedule`` dict, and the
+    enabled plugins' ``NpsHubPluginMeta.beat`` (through the plugin registry). Disabled plugins'
+    schedules disappear with them. The one place beat entries are read."""
     from django.apps import apps
+
+    from npshub.plugins import plugin_beat
 
     schedule = {}
     for config in apps.get_app_configs():
         schedule.update(getattr(config, "beat_schedule", {}))
-        schedule.update(getattr(getattr(config, "NpsHubPluginMeta", None), "beat", {}))
+    schedule.update(plugin_beat())
     return schedule
 
 

@@ -1,41 +1,111 @@
 """Named, read-only metrics that one app provides and others read, without importing each other.
 
-A provider registers in its AppConfig.ready(): ``metrics.provide("callbacks.user_counts", fn)``.
-A reader calls ``metrics.call("callbacks.user_counts", user, default={...})`` and gets the default
-when the providing plugin is disabled. Each provider documents its names in its README section.
+Every name is declared below with its arguments, result and meaning; that list is the contract.
+A provider registers in its AppConfig.ready(): ``metrics.provide("callbacks.user_counts", fn)``;
+``provide()`` refuses a name not declared here and a second provider of a name (a typo or a clash
+fails loudly at start-up instead of silently returning the default). A reader calls
+``metrics.call("callbacks.user_counts", user, default={...})`` and gets the default when the
+providing plugin is disabled; ``call``/``get`` of an undeclared name raise ``UnknownMetric``.
 
-Names agreed between the apps (arguments → result):
-- ``callbacks.user_counts`` (user) → {"completed": int, "recovered": int}
-- ``callbacks.team_contact_rate`` (team_slug, start, end) → {"due": int, "contacted_in_target": int, "rate": float | None}
-- ``callbacks.team_completed`` (team_slug, start, end) → int
-- ``callbacks.team_open`` (team_slug) → int (callbacks of the team's customers not done yet)
-- ``callbacks.wins`` (start, end, limit) → [{"summary": str (no personal data), "caller": str, "date": date}]
-- ``callbacks.department_completed`` (start, end) → {department id: int} (callbacks completed, by the caller's department)
-- ``reach.awareness`` (at=None) → {"index", "aware", "employees", "previous", "change", "period_days"}
-- ``education.user_progress`` (user) → {"lessons_completed": int, "lessons_total": int}
-- ``rewards.user_summary`` (user, since=None) → {"balance": int, "new_badges": [{"slug": str, "name": str}]}
-- ``rewards.user_summaries`` (users, since=None) → {user pk: the same as ``rewards.user_summary``}
-- ``rewards.top_teams`` (start, end, limit) → [{"team": slug, "name": str, "points": int}]
-- ``rewards.new_badges`` (start, end) → [{"user": str, "badge": str}]
+Tests stand in for a provider with ``with metrics.swap(name, function):`` (``None`` for "no
+provider", as when the plugin is off); the real provider is back when the block ends.
 ``start``/``end`` are aware datetimes (end exclusive) or None for open ends.
 """
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    signature: str
+    meaning: str
+
+
+DECLARED = {metric.name: metric for metric in (
+    Metric("callbacks.user_counts", '(user) → {"completed": int, "recovered": int}',
+           "Callbacks the user completed, and of those the customers who came back as passives or promoters."),
+    Metric("callbacks.team_contact_rate",
+           '(team_slug, start, end) → {"due": int, "contacted_in_target": int, "rate": float | None}',
+           "Detractor callbacks of the team's customers due in the period and those contacted within the "
+           "target time (rate in per cent)."),
+    Metric("callbacks.team_completed", "(team_slug, start, end) → int",
+           "Callbacks completed by the team's members in the period."),
+    Metric("callbacks.team_open", "(team_slug) → int",
+           "Callbacks of the team's customers not done yet (open or claimed)."),
+    Metric("callbacks.target_hours", "() → int",
+           "Hours within which a detractor should be called back (the contact target)."),
+    Metric("callbacks.wins", '(start, end, limit) → [{"summary": str, "caller": str, "date": date}]',
+           "Recent resolved or recovered callbacks; the summary holds no personal data."),
+    Metric("callbacks.department_completed", "(start, end) → {department id: int}",
+           "Callbacks completed in the period, by the department of the caller who completed them."),
+    Metric("reach.awareness", '(at=None) → {"index", "aware", "employees", "previous", "change", "period_days"}',
+           "The employee awareness index now and its change over one period (npshub.reach.awareness)."),
+    Metric("education.user_progress", '(user) → {"lessons_completed": int, "lessons_total": int}',
+           "Education lessons the user completed, of all published lessons."),
+    Metric("rewards.user_summary", '(user, since=None) → {"balance": int, "new_badges": [{"slug": str, "name": str}]}',
+           "The user's points balance and the badges earned since a moment."),
+    Metric("rewards.user_summaries", "(users, since=None) → {user pk: the same as rewards.user_summary}",
+           "rewards.user_summary for many users at once."),
+    Metric("rewards.top_teams", '(start, end, limit) → [{"team": slug, "name": str, "points": int}]',
+           "Teams with the most points earned in the period."),
+    Metric("rewards.new_badges", '(start, end) → [{"user": str, "badge": str}]',
+           "Badges awarded in the period (the user's first name, or a neutral word if they opted out)."),
+)}
 
 _providers = {}
 
 
+class UnknownMetric(LookupError):
+    """A metric name that npshub.metrics does not declare."""
+
+
+class MetricClash(RuntimeError):
+    """A second provider for a metric that already has one."""
+
+
+def _declared(name):
+    if name not in DECLARED:
+        raise UnknownMetric(f"Metric {name!r} is not declared in npshub.metrics.DECLARED; "
+                            f"declared: {', '.join(sorted(DECLARED))}.")
+    return DECLARED[name]
+
+
 def provide(name, function):
+    _declared(name)
+    current = _providers.get(name)
+    if current is not None and current is not function:
+        raise MetricClash(f"Metric {name!r} already has a provider ({current.__module__}.{current.__qualname__}).")
     _providers[name] = function
 
 
 def get(name):
     """The provider of ``name``, or None when no enabled app provides it."""
+    _declared(name)
     return _providers.get(name)
 
 
 def call(name, *args, default=None, **kwargs):
-    function = _providers.get(name)
+    function = get(name)
     return default if function is None else function(*args, **kwargs)
 
 
 def available():
+    """The declared names that have a provider now."""
     return sorted(_providers)
+
+
+@contextmanager
+def swap(name, function):
+    """Stand in for the provider of ``name`` (``None``: no provider) and restore it afterwards."""
+    _declared(name)
+    previous = _providers.pop(name, None)
+    if function is not None:
+        _providers[name] = function
+    try:
+        yield function
+    finally:
+        _providers.pop(name, None)
+        if previous is not None:
+            _providers[name] = previous

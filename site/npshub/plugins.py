@@ -16,9 +16,14 @@ declares what it adds in an inner ``NpsHubPluginMeta`` class of its AppConfig::
         css = ["rewards/rewards.css"]         # static files every page loads (blocks can be anywhere)
         js = ["rewards/rewards.js"]
         beat = {"rewards-check": {"task": "rewards.check", "schedule": 3600}}  # Celery beat entries
+        permissions = {"cx_admin": ["rewards.view_rule"]}  # role → "app_label.codename" (model permissions)
+        sections = "rewards.sections.SECTIONS"  # [npshub.sections.Section]: its parts of the digest page,
+                                                # the digest e-mail and Teams cards (see npshub.sections)
         page_sections = {"home": "rewards.sections.home"}  # a piece of a core page: see PAGE_SECTIONS
 
-Every attribute but ``name`` is optional. Admin views come from the app's ``wagtail_hooks.py``
+Every attribute but ``name`` is optional. ``permissions`` are granted by the core in one place
+(``npshub.people.roles.ensure_groups``, after every migrate, once Django has created the permissions);
+``beat`` is read in one place (``npshub.celery.collect_beat_schedule``). Admin views come from the app's ``wagtail_hooks.py``
 and Celery tasks from its ``tasks.py``; both disappear with the app when it is disabled.
 
 ``discover()`` runs from settings (before Django is set up) to decide INSTALLED_APPS;
@@ -101,6 +106,9 @@ class Plugin:
     demo: object = None
     css: list = field(default_factory=list)
     js: list = field(default_factory=list)
+    beat: dict = field(default_factory=dict)
+    permissions: dict = field(default_factory=dict)
+    sections: list = field(default_factory=list)
     page_sections: dict = field(default_factory=dict)
 
 
@@ -154,8 +162,33 @@ def _build(app_config):
         demo=_resolve(label, meta, "demo"),
         css=list(getattr(meta, "css", [])),
         js=list(getattr(meta, "js", [])),
+        beat=dict(getattr(meta, "beat", {})),
+        permissions=_permissions(label, getattr(meta, "permissions", {})),
+        sections=_sections(label, _resolve(label, meta, "sections") or []),
         page_sections=_page_sections(label, meta),
     )
+
+
+def _sections(label, declared):
+    from npshub.sections import Section
+
+    wrong = [section for section in declared if not isinstance(section, Section)]
+    if wrong:
+        raise PluginError(f"NPS Hub plugin '{label}' declares sections that are not npshub.sections.Section: {wrong!r}.")
+    return list(declared)
+
+
+def _permissions(label, declared):
+    from npshub.people import roles
+
+    for role, codenames in declared.items():
+        if role not in roles.ALL:
+            raise PluginError(f"NPS Hub plugin '{label}' grants permissions to unknown role {role!r}; "
+                              f"roles are {', '.join(roles.ALL)}.")
+        bad = [c for c in codenames if c.count(".") != 1]
+        if bad:
+            raise PluginError(f"NPS Hub plugin '{label}' declares permissions not as 'app_label.codename': {bad}.")
+    return {role: list(codenames) for role, codenames in declared.items()}
 
 
 @cache
@@ -194,6 +227,18 @@ def plugin_nav():
     return [entry for plugin in get_plugins() for entry in plugin.nav]
 
 
+def plugin_permissions():
+    """{role: ["app_label.codename", ...]} that the enabled plugins declare."""
+    granted = {}
+    for plugin in get_plugins():
+        for role, codenames in plugin.permissions.items():
+            granted.setdefault(role, []).extend(c for c in codenames if c not in granted.get(role, []))
+    return granted
+
+
+def plugin_beat():
+    """The enabled plugins' Celery beat entries."""
+    return {name: entry for plugin in get_plugins() for name, entry in plugin.beat.items()}
 def page_sections(place):
     """The enabled plugins' section functions for ``place`` (a key of PAGE_SECTIONS)."""
     if place not in PAGE_SECTIONS:

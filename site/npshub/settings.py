@@ -394,7 +394,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "NPS Hub API",
-    "DESCRIPTION": "Live NPS, customer comments, callbacks and rewards. Version 1.",
+    "DESCRIPTION": "Live NPS and customer comments, and the routes of the enabled plugins. Version 1.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["npshub.api.permissions.IsEmployee"],  # the schema and docs need a sign-in

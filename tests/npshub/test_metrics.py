@@ -1,11 +1,50 @@
+import pytest
+
 from npshub import metrics
 
 
 def test_call_uses_provider_or_default():
-    assert metrics.call("test.missing", 1, default=0) == 0
-    metrics.provide("test.double", lambda x: 2 * x)
-    try:
-        assert metrics.call("test.double", 4, default=0) == 8
-        assert "test.double" in metrics.available()
-    finally:
-        metrics._providers.pop("test.double")
+    with metrics.swap("education.user_progress", None):
+        assert metrics.call("education.user_progress", 1, default=0) == 0
+        assert "education.user_progress" not in metrics.available()
+    with metrics.swap("callbacks.target_hours", lambda: 12):
+        assert metrics.call("callbacks.target_hours", default=0) == 12
+        assert "callbacks.target_hours" in metrics.available()
+
+
+def test_every_name_is_declared_with_a_meaning():
+    for name, metric in metrics.DECLARED.items():
+        assert metric.name == name and metric.meaning and metric.signature.startswith("(")
+
+
+def test_undeclared_names_fail_loudly():
+    with pytest.raises(metrics.UnknownMetric, match="'callbacks.user_count' is not declared"):
+        metrics.provide("callbacks.user_count", lambda user: {})
+    with pytest.raises(metrics.UnknownMetric):
+        metrics.call("rewards.top_team", None, None, 3, default=[])
+    with pytest.raises(metrics.UnknownMetric):
+        metrics.get("nope")
+    with pytest.raises(metrics.UnknownMetric):
+        with metrics.swap("nope", None):
+            pass
+
+
+def test_a_second_provider_is_refused_and_swap_restores_the_first():
+    def first():
+        return 1
+
+    def second():
+        return 2
+
+    with metrics.swap("callbacks.target_hours", first):
+        metrics.provide("callbacks.target_hours", first)  # the same provider again: harmless
+        with pytest.raises(metrics.MetricClash, match="already has a provider"):
+            metrics.provide("callbacks.target_hours", second)
+        with metrics.swap("callbacks.target_hours", second):
+            assert metrics.call("callbacks.target_hours") == 2
+        assert metrics.get("callbacks.target_hours") is first
+    with metrics.swap("callbacks.target_hours", None):
+        assert metrics.get("callbacks.target_hours") is None
+        with metrics.swap("callbacks.target_hours", second):
+            assert metrics.call("callbacks.target_hours") == 2
+        assert metrics.get("callbacks.target_hours") is None

@@ -31,7 +31,7 @@ def test_plugins_contribute_blocks_routes_and_settings(client, django_user_model
     assert client.get("/api/v1/rewards/me/").json()["balance"] == 0
 
 
-@pytest.mark.parametrize(("enabled", "expected"), [("", ""), ("nps_widgets", "nps_widgets")])
+@pytest.mark.parametrize(("enabled", "expected"), [("", ""), ("nps_widgets", "nps_widgets"), ("rewards", "rewards")])
 def test_disabling_plugins_removes_their_parts_and_the_site_still_serves(enabled, expected, tmp_path):
     env = dict(os.environ, NPSHUB_PLUGINS=enabled, EXPECT_PLUGINS=expected,
                NPSHUB_TEST_DB=str(tmp_path / "child.sqlite3"),

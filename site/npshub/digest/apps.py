@@ -10,19 +10,19 @@ class DigestConfig(AppConfig):
     # Collected by npshub.celery at beat start-up.
     beat_schedule = {
         "digest-monthly": {
-            "task": "npshub.digest.tasks.send_monthly_digest",
+            "task": "digest.send_monthly_digest",
             "schedule": crontab(minute=0, hour=9, day_of_month=1),
         },
         "digest-weekly-results": {
-            "task": "npshub.digest.tasks.send_weekly_results",
+            "task": "digest.send_weekly_results",
             "schedule": crontab(minute=0, hour=9, day_of_week="mon"),
         },
         "digest-teams-weekly": {
-            "task": "npshub.digest.tasks.post_weekly_to_teams",
+            "task": "digest.post_weekly_to_teams",
             "schedule": crontab(minute=5, hour=9, day_of_week="mon"),
         },
         "digest-recover-stuck": {
-            "task": "npshub.digest.tasks.resume_mailings",
+            "task": "digest.resume_mailings",
             "schedule": 300.0,
         },
     }

@@ -1,18 +1,17 @@
-"""Figures for a digest issue and for each recipient, read from the core's statistics and, through
-npshub.metrics, from the plugins (each part is left out when its provider is disabled)."""
+"""Figures for a digest issue and for each recipient, read from the core's statistics and from the
+enabled plugins' sections (npshub.sections; a disabled plugin's parts are left out)."""
 
 import datetime
 
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from npshub import metrics
-from npshub.feedback import reference
+from npshub import sections
 from npshub.feedback.filters import StatsFilter
 from npshub.feedback.stats import summary
 
 
-def _aware(day):
+def aware(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
@@ -62,19 +61,12 @@ def issue_highlights(issue):
     if cached is not None:
         return cached
     start, end = issue.month_start, issue.month_end
-    start_dt, end_dt = _aware(start), _aware(end)
+    start_dt, end_dt = aware(start), aware(end)
     highlights = {
         "nps": nps_change(start, end),
         "quotes": best_quotes(start, end),
-        "wins": metrics.call("callbacks.wins", start_dt, end_dt, 3, default=None),
-        "new_badges": metrics.call("rewards.new_badges", start_dt, end_dt, default=None),
-        "top_teams": metrics.call("rewards.top_teams", start_dt, end_dt, 3, default=None),
+        "sections": sections.parts(start_dt, end_dt),
     }
-    if highlights["new_badges"]:
-        highlights["new_badges"] = highlights["new_badges"][:8]
-    if highlights["top_teams"]:
-        names = reference.labels("team", [row["team"] for row in highlights["top_teams"]])
-        highlights["top_teams"] = [{**row, "name": names.get(row["team"]) or row["name"]} for row in highlights["top_teams"]]
     cache.set(key, highlights, 300)
     return highlights
 

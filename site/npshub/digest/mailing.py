@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from npshub import formats, metrics
+from npshub import formats, metrics, sections
 from npshub.digest import highlights as hl
 from npshub.digest import tracking
 from npshub.digest.mime import placeholder
@@ -95,9 +95,9 @@ def digest_context(issue, language):
             "month": issue.month_start,
             "articles": articles,
             "h": hl.issue_highlights(issue),
-            "has_rewards": metrics.get("rewards.user_summary") is not None or metrics.get("rewards.user_summaries") is not None,
+            "has_personal_sections": sections.has_personal(),
             "placeholders": {name: placeholder(name) for name in (
-                "first_name", "team_html", "rewards_html", "comment_html", "awareness_html")},
+                "first_name", "team_html", "sections_html", "comment_html", "awareness_html")},
             **personal_urls(),
         }
 
@@ -125,7 +125,7 @@ def render_email(kind, source, language, links):
     html = _track_links(html, links)
     # The plain-text version from the same HTML; its personal parts get their own placeholders.
     text = html_to_text(html.replace(placeholder("team_html"), placeholder("team_text"))
-                        .replace(placeholder("rewards_html"), placeholder("rewards_text"))
+                        .replace(placeholder("sections_html"), placeholder("sections_text"))
                         .replace(placeholder("comment_html"), placeholder("comment_text"))
                         .replace(placeholder("awareness_html"), placeholder("awareness_text")))
     text = re.sub(rf"{base_url()}/t/c/{re.escape(placeholder('token'))}/(\d+)/",
@@ -257,19 +257,17 @@ def period_of(mailing, source):
 def recipient_values(mailing, source, users, language):
     """{user pk: placeholder values} for these users (one query for the users, cached figures)."""
     if mailing.kind == Mailing.ANNOUNCEMENT:  # only the name: no figures in an announcement
-        empty = dict.fromkeys(("TEAM_HTML", "TEAM_TEXT", "REWARDS_HTML", "REWARDS_TEXT", "COMMENT_HTML",
+        empty = dict.fromkeys(("TEAM_HTML", "TEAM_TEXT", "SECTIONS_HTML", "SECTIONS_TEXT", "COMMENT_HTML",
                                "COMMENT_TEXT", "AWARENESS_HTML", "AWARENESS_TEXT"), "")
         return {user.pk: {**empty, "FIRST_NAME": user.first_name or user.get_username(),
                           "UTOKEN": tracking.sign("user", user.pk)} for user in users}
     start, end = period_of(mailing, source)
     since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
-    rewards = metrics.get("rewards.user_summary")
-    # A bulk provider, when the rewards app offers one, answers for the whole batch at once.
-    bulk = metrics.get("rewards.user_summaries")
     awareness = _awareness_lines(users, language)
     values = {}
-    with translation.override(language):  # badge names and figures in the reader's language
-        summaries = bulk(list(users), since=since) if bulk is not None else None
+    with translation.override(language):
+        # The plugins' lines for the whole batch at once (each section answers for every user).
+        lines = sections.personal_lines(users, since)
         team_names = reference.labels("team", {u.profile.team.slug for u in users if _team(u)})  # one query
         for user in users:
             profile = getattr(user, "profile", None)
@@ -288,14 +286,7 @@ def recipient_values(mailing, source, users, language):
                     team_html = _("Your team <b>%(team)s</b>: NPS <b>%(nps)s</b>%(change)s") % {
                         "team": escape(team_name), "nps": escape(_fmt(figures["nps"])),
                         "change": f' <span style="color:{colour}">{escape(change_text)}</span>' if change_text else ""}
-            rewards_html = rewards_text = ""
-            if rewards is not None or summaries is not None:
-                summary = (summaries.get(user.pk) if summaries is not None else rewards(user, since=since)) or {}
-                badges = ", ".join(b.get("name", "") for b in summary.get("new_badges") or [])
-                rewards_text = _("Your points: %(points)s.") % {"points": formats.number(summary.get("balance", 0))}
-                if badges:
-                    rewards_text += " " + _("New badges: %(badges)s.") % {"badges": badges}
-                rewards_html = escape(rewards_text)
+            sections_text, sections_html = lines.get(user.pk, ("", ""))
             comment_html = comment_text = ""
             if profile is not None and profile.department_id:
                 comment = hl.department_comment(profile.department_id, start, end)
@@ -309,7 +300,7 @@ def recipient_values(mailing, source, users, language):
             values[user.pk] = {
                 "FIRST_NAME": first,
                 "TEAM_HTML": team_html, "TEAM_TEXT": team_text,
-                "REWARDS_HTML": rewards_html, "REWARDS_TEXT": rewards_text,
+                "SECTIONS_HTML": sections_html, "SECTIONS_TEXT": sections_text,
                 "COMMENT_HTML": comment_html, "COMMENT_TEXT": comment_text,
                 **awareness.get(user.pk, {"AWARENESS_HTML": "", "AWARENESS_TEXT": ""}),
                 "UTOKEN": tracking.sign("user", user.pk),
@@ -370,10 +361,10 @@ def preview_html(mailing_kind, source, user, private=True):
     fake = Mailing(kind=mailing_kind)
     values = recipient_values(fake, source, [user], language)[user.pk]
     values["TOKEN"] = "preview"
-    if not private and values.get("REWARDS_TEXT"):
+    if not private and values.get("SECTIONS_TEXT"):
         with translation.override(language):
             hidden = _("(Their points are private: a preview as someone else leaves them out.)")
-        values["REWARDS_TEXT"], values["REWARDS_HTML"] = hidden, escape(hidden)
+        values["SECTIONS_TEXT"], values["SECTIONS_HTML"] = hidden, escape(hidden)
     message = MessageTemplate(subject, html, text, settings.DEFAULT_FROM_EMAIL)
     return subject, message.render_html(values), message.render_text(values)
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # Email types an employee can opt out of. Transactional mail (account, legally required notices,
-# callbacks' thank-you notes) has no preference and is always sent.
+# a plugin's thank-you notes to customers) has no preference and is always sent.
 OPTIONAL_TYPES = {
     "digest": _("Monthly digest"),
     "weekly": _("Weekly results"),

@@ -6,6 +6,7 @@ turns that into table-based HTML with inline styles. Plain text is generated fro
 
 import functools
 import re
+from pathlib import Path
 from html import unescape
 from html.parser import HTMLParser
 
@@ -20,9 +21,15 @@ from npshub import theme
 @functools.cache
 def _engine(theme_dir):
     """A template engine over the theme's email folder (then the default theme's), so that
-    layouts can {% include "_head.mjml" %}; autoescaping on."""
+    layouts can {% include "_head.mjml" %}, then the enabled plugins' ``templates`` folders for
+    their sections' MJML fragments (npshub.sections); autoescaping on."""
+    from django.apps import apps
+
+    from npshub.plugins import get_plugins
+
+    plugin_dirs = [str(Path(apps.get_app_config(plugin.label).path) / "templates") for plugin in get_plugins()]
     return Engine(
-        dirs=[str(theme_dir / "email"), str(settings.THEMES_DIR / "default" / "email")],
+        dirs=[str(theme_dir / "email"), str(settings.THEMES_DIR / "default" / "email"), *plugin_dirs],
         libraries={"i18n": "django.templatetags.i18n", "l10n": "django.templatetags.l10n",
                    "humanize": "django.contrib.humanize.templatetags.humanize",
                    "hub_format": "npshub.templatetags.hub_format"},

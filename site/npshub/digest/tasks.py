@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from npshub import formats
+from npshub import formats, sections
 from npshub.digest import mailing as mailing_lib
 from npshub.digest import sending
 from npshub.digest.models import Mailing, SendLog, TeamsChannel, TeamsPost
@@ -18,7 +18,7 @@ from npshub.pages.i18n import in_language
 logger = logging.getLogger("npshub.digest")
 
 
-@shared_task(name="npshub.digest.tasks.send_batch", acks_late=True)
+@shared_task(name="digest.send_batch", acks_late=True)
 def send_batch(mailing_id, first_pk, last_pk):
     counts = sending.send_range(mailing_id, first_pk, last_pk)
     if counts["retry"] and not send_batch.app.conf.task_always_eager:
@@ -44,7 +44,7 @@ def start_digest(issue):
     return mailing
 
 
-@shared_task(name="npshub.digest.tasks.send_issue")
+@shared_task(name="digest.send_issue")
 def send_issue(issue_id):
     from npshub.pages.models import DigestPage
 
@@ -55,7 +55,7 @@ def send_issue(issue_id):
     return {"mailing": mailing.pk, "batches": enqueue(mailing)}
 
 
-@shared_task(name="npshub.digest.tasks.send_announcement")
+@shared_task(name="digest.send_announcement")
 def send_announcement(announcement_id):
     """An announcement to its audience, exactly once per recipient (re-running adds only newcomers)."""
     from npshub.digest import announcements
@@ -65,7 +65,7 @@ def send_announcement(announcement_id):
     return {"mailing": mailing.pk, "batches": enqueue(mailing)}
 
 
-@shared_task(name="npshub.digest.tasks.send_monthly_digest")
+@shared_task(name="digest.send_monthly_digest")
 def send_monthly_digest():
     """Beat, on the 1st: send the latest published issue of the month just ended, if any and not sent."""
     from npshub.pages.models import DigestPage
@@ -81,7 +81,7 @@ def send_monthly_digest():
     return send_issue(issue.pk)
 
 
-@shared_task(name="npshub.digest.tasks.send_weekly_results")
+@shared_task(name="digest.send_weekly_results")
 def send_weekly_results(week_start=None):
     """Beat, on Mondays: the week just ended, per team, to everyone who wants it."""
     if week_start:
@@ -94,7 +94,7 @@ def send_weekly_results(week_start=None):
     return {"mailing": mailing.pk, "batches": enqueue(mailing)}
 
 
-@shared_task(name="npshub.digest.tasks.resume_mailings")
+@shared_task(name="digest.resume_mailings")
 def resume_mailings():
     """Beat, every few minutes: retries that are due, and rows a dead worker left behind."""
     resumed = 0
@@ -106,7 +106,7 @@ def resume_mailings():
 
 # --- Microsoft Teams ----------------------------------------------------------------------------
 
-@shared_task(name="npshub.digest.tasks.post_card", bind=True, max_retries=5)
+@shared_task(name="digest.post_card", bind=True, max_retries=5)
 def post_card(self, post_id, payload):
     record = TeamsPost.objects.select_related("channel").get(pk=post_id)
     if record.ok:
@@ -155,6 +155,7 @@ def post_alert(reason, payload):
 
 
 def week_card(start, title=None, extra=()):
+    from npshub import sections
     from npshub.digest import highlights as hl
     from npshub.digest import teams
 
@@ -164,6 +165,7 @@ def week_card(start, title=None, extra=()):
     quotes = hl.best_quotes(start, end, limit=1)
     if quotes:  # the customer's own words (Adaptive Cards have no lang mark-up)
         lines.append(_("A customer: “%(text)s”") % {"text": quotes[0]["text"][:200]})
+    lines += sections.card_lines(hl.aware(start), hl.aware(end))  # the enabled plugins' lines
     base = mailing_lib.base_url()
     return teams.build_card(
         title or _("NPS, week of %(date)s") % {"date": formats.day(start, with_year=True)},
@@ -172,7 +174,7 @@ def week_card(start, title=None, extra=()):
     )
 
 
-@shared_task(name="npshub.digest.tasks.post_mailing_to_teams")
+@shared_task(name="digest.post_mailing_to_teams")
 def post_mailing_to_teams(mailing_id):
     mailing = Mailing.objects.select_related("issue").get(pk=mailing_id)
     if mailing.kind != Mailing.DIGEST or not mailing.issue_id:
@@ -190,7 +192,7 @@ def post_mailing_to_teams(mailing_id):
     return 1
 
 
-@shared_task(name="npshub.digest.tasks.post_weekly_to_teams")
+@shared_task(name="digest.post_weekly_to_teams")
 def post_weekly_to_teams(week_start=None):
     today = timezone.localdate()
     start = datetime.date.fromisoformat(week_start) if week_start else today - datetime.timedelta(days=today.weekday() + 7)

@@ -35,7 +35,7 @@ class ArticleForm(forms.Form):
     body = forms.CharField(label=_("Article"), widget=forms.Textarea(attrs={"rows": 14}),
                            help_text=_("Separate paragraphs with an empty line."))
     tags = forms.CharField(label=_("Topics"), max_length=200, required=False,
-                           help_text=_("Comma-separated, e.g. delivery, callbacks"))
+                           help_text=_("Comma-separated, e.g. delivery, staff"))
 
     def clean_body(self):
         body = clean_html(self.cleaned_data["body"])

@@ -17,33 +17,59 @@ LABELS = {
     CX_ADMIN: "CX admin",
 }
 
-# Model permissions per role, as "app_label.codename"; unknown ones (a disabled plugin's) are
-# skipped. Plugins extend this through their own post_migrate handlers.
+
+def _crud(app_label, *models, actions=("add", "change", "delete", "view")):
+    return [f"{app_label}.{action}_{model}" for model in models for action in actions]
+
+
+# The core's model permissions per role, as "app_label.codename". Enabled plugins add theirs through
+# NpsHubPluginMeta.permissions; ensure_groups grants both (unknown ones, a disabled app's, are skipped).
 PERMISSIONS = {
     EMPLOYEE: [],
     CALLER: [],
     TEAM_MANAGER: [],
     EDITOR: [
         "wagtailadmin.access_admin",
-        "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
-        "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
-        "digest.add_announcement", "digest.change_announcement", "digest.view_announcement",
+        *_crud("feedback", "topic"),
+        *_crud("digest", "announcement", actions=("add", "change", "view")),
     ],
     CX_ADMIN: [
         "wagtailadmin.access_admin",
-        "people.add_department", "people.change_department", "people.view_department",
-        "people.add_team", "people.change_team", "people.view_team",
-        "people.add_store", "people.change_store", "people.view_store",
-        "people.add_region", "people.change_region", "people.view_region",
-        "feedback.add_source", "feedback.change_source", "feedback.view_source",
-        "feedback.view_response", "feedback.view_purgerun",
-        "feedback.add_sourcepull", "feedback.change_sourcepull", "feedback.view_sourcepull",
-        "feedback.delete_sourcepull", "feedback.view_pullrun",
-        "digest.add_announcement", "digest.change_announcement", "digest.view_announcement",
-        "reach.change_awarenesssettings", "reach.view_awarenesssettings",
-        "reach.add_embedsite", "reach.change_embedsite", "reach.view_embedsite", "reach.delete_embedsite",
+        *_crud("people", "department", "team", "store", "region", actions=("add", "change", "view")),
+        *_crud("feedback", "source", actions=("add", "change", "view")),
+        "feedback.view_response", "feedback.view_purgerun", "feedback.view_pullrun",
+        *_crud("feedback", "sourcepull", "topic", "dimensionvalue"),
+        *_crud("digest", "teamschannel"),
+        *_crud("digest", "mailing", "sendlog", "teamspost", actions=("view",)),
+        *_crud("digest", "announcement", actions=("add", "change", "view")),
+        *_crud("reach", "awarenesssettings", actions=("change", "view")),
+        *_crud("reach", "embedsite"),
     ],
 }
+
+# Permissions on the root collection (and so every collection below it): editors upload and
+# choose images and documents for pages.
+COLLECTION_PERMISSIONS = {
+    EDITOR: [
+        "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
+        "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
+    ],
+}
+
+
+def permissions():
+    """{role: ["app_label.codename", ...]}: the core's and the enabled plugins' declarations."""
+    from npshub.plugins import plugin_permissions
+
+    declared = {role: list(codenames) for role, codenames in PERMISSIONS.items()}
+    for role, codenames in plugin_permissions().items():
+        declared[role].extend(c for c in codenames if c not in declared[role])
+    return declared
+
+
+def _permission(dotted):
+    app_label, codename = dotted.split(".", 1)
+    return Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
 
 
 def user_roles(user):
@@ -80,17 +106,25 @@ def revoke(user, *role_names):
 
 
 def ensure_groups():
-    """Create the role groups and give them their permissions. Idempotent."""
-    for name in ALL:
+    """Create the role groups and give them their permissions. Idempotent; the one place roles get
+    permissions (after every migrate, from load_demo, and in tests)."""
+    for name, dotted_names in permissions().items():
         group, _ = Group.objects.get_or_create(name=name)
-        for dotted in PERMISSIONS[name]:
-            app_label, codename = dotted.split(".", 1)
-            permission = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if permission:
-                group.permissions.add(permission)
+        group.permissions.add(*filter(None, map(_permission, dotted_names)))
+    _grant_collection_permissions()
     _grant_editor_page_permissions()
+
+
+def _grant_collection_permissions():
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    root = Collection.get_first_root_node()
+    if root is None:
+        return
+    for name, dotted_names in COLLECTION_PERMISSIONS.items():
+        group = Group.objects.get(name=name)
+        for permission in filter(None, map(_permission, dotted_names)):
+            GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)
 
 
 def _grant_editor_page_permissions():
@@ -102,17 +136,22 @@ def _grant_editor_page_permissions():
         return
     editor = Group.objects.get(name=EDITOR)
     for codename in ("add_page", "change_page", "publish_page"):
-        permission = Permission.objects.filter(
-            content_type__app_label="wagtailcore", codename=codename
-        ).first()
+        permission = _permission(f"wagtailcore.{codename}")
         if permission:
             GroupPagePermission.objects.get_or_create(group=editor, page=root, permission=permission)
 
 
-def ensure_groups_after_migrate(sender, apps=None, **kwargs):
-    """post_migrate is sent once per app; act on the last one, when every permission exists."""
+def ensure_groups_after_migrate(sender, apps=None, using=None, **kwargs):
+    """post_migrate is sent once per app with models; act on the last one. Django creates each app's
+    permissions in its own post_migrate receiver, which may run after this one (people comes before
+    django.contrib.auth in INSTALLED_APPS), so create them first: every permission exists when the
+    roles get theirs, on a fresh database too."""
     from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
 
     with_models = [config for config in global_apps.get_app_configs() if config.models_module]
-    if sender.label == with_models[-1].label:
-        ensure_groups()
+    if sender.label != with_models[-1].label:
+        return
+    for config in with_models:
+        create_permissions(config, verbosity=0, using=using or "default", apps=global_apps)
+    ensure_groups()

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from npshub.feedback import ingest
@@ -121,3 +122,22 @@ def test_queryset_interface_for_blocks(data):
     queryset = comment_queryset(StatsFilter(), topic="delivery", score_min=0, score_max=6)
     assert [response.external_id for response in queryset] == ["1"]
     assert queryset.query.select_related == {"source": {}}
+
+
+def test_reading_comments_publishes_comments_read_for_people_not_sources():
+    from npshub import events
+
+    heard = []
+
+    def receiver(sender, user=None, day=None, event_id=None, **kwargs):
+        heard.append((user.pk, day, event_id))
+
+    events.comments_read.connect(receiver, dispatch_uid="test.comments_read")
+    try:
+        reader = f.user("employee")
+        assert f.api(reader).get("/api/v1/comments/").status_code == 200
+        assert f.api().get("/api/v1/comments/").status_code == 401  # nobody: nothing published
+    finally:
+        events.comments_read.disconnect(dispatch_uid="test.comments_read")
+    today = timezone.localdate()
+    assert heard == [(reader.pk, today, f"comments_read.{reader.pk}.{today.isoformat()}")]

@@ -48,3 +48,26 @@ def test_every_page_still_serves(demo, client):
         assert response.status_code == 200, (page.url, response.status_code)
     assert client.get("/api/v2/pages/").status_code == 200
     assert client.get("/api/schema/").status_code == 200
+
+
+def test_the_digest_and_the_roles_take_only_the_enabled_plugins_parts(demo):
+    from npshub import metrics, sections
+    from npshub.celery import collect_beat_schedule
+    from npshub.digest import mailing
+    from npshub.digest.models import Mailing
+    from npshub.pages.models import DigestPage
+    from npshub.people import roles
+
+    assert {section.key.split(".")[0] for section in sections.sections()} <= EXPECTED
+    assert {name.split(".")[0] for name in metrics.available()} <= EXPECTED | {"education", "reach"}
+    granted = {codename.split(".")[0] for codenames in roles.permissions().values() for codename in codenames}
+    assert not granted & ({"callbacks", "rewards", "nps_widgets"} - EXPECTED)
+    assert {entry["task"].split(".")[0] for entry in collect_beat_schedule().values()} <= EXPECTED | {"digest", "feedback", "reach", "npshub"}
+    issue = DigestPage.objects.live().filter(locale__language_code="en").first()
+    subject, html, text = mailing.preview_html(Mailing.DIGEST, issue, get_user_model().objects.get(username="employee"))
+    assert "%%NPSHUB_" not in html and "%%NPSHUB_" not in text
+    if "rewards" in EXPECTED:  # each reader's points: always there while rewards is enabled
+        assert "Your points" in text
+    else:
+        assert "Your points" not in text and "Top teams" not in html
+    assert ("Callback wins" in html) <= ("callbacks" in EXPECTED)

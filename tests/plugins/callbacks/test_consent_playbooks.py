@@ -95,10 +95,7 @@ def test_cx_admin_records_withdrawal_in_the_admin():
     callback = h.callback()
     admin = h.person("cx_admin")
     from npshub.people.roles import ensure_groups
-    from callbacks.apps import grant_permissions
-
     ensure_groups()
-    grant_permissions(None)
     client = Client()
     client.force_login(admin)
     url = "/admin/callbacks/consentchange/create/"
@@ -174,9 +171,6 @@ def test_erasure_stays_erased_when_the_source_sends_the_answer_again(way, django
                 "source": "survey", "external_id": response.external_id, "erase": True}, format="json")
         else:
             ensure_groups()
-            from callbacks.apps import grant_permissions
-
-            grant_permissions(None)
             client = Client()
             client.force_login(admin)
             reply = client.post("/admin/callbacks/consentchange/create/", {"response": response.pk, "kind": "erasure", "channel": "letter"})

@@ -34,9 +34,6 @@ def expected_access(role, department, call):
 @pytest.fixture
 def world(org):
     ensure_groups()
-    from callbacks.apps import grant_permissions
-
-    grant_permissions(None)
     teams = {"retail": org.retail_team, "ecommerce": org.ecommerce_team, "cx": org.cx_team}
     calls = {}
     for name, department in CALLS.items():

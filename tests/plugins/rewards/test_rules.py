@@ -175,3 +175,16 @@ def test_rules_and_badges_never_pay_retroactively(caller):
     # An event that happened before the rule and badge existed (e.g. a queued demo event).
     assert process_event("callback_completed", "old", caller.pk, "reached", earlier) == {"entries": 0, "badges": 0}
     assert process_event("callback_completed", "new", caller.pk, "reached") == {"entries": 1, "badges": 1}
+
+
+def test_reading_the_comments_pays_once_a_day(caller, django_capture_on_commit_callbacks):
+    """The core publishes comments_read when an employee reads the comment stream; the rule pays it
+    once per person and day however often they read."""
+    Rule.objects.create(name="Read", event_type="comments_read", amount=2)
+    client = f.api(caller)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get("/api/v1/comments/").status_code == 200
+        assert client.get("/api/v1/comments/").status_code == 200
+    assert ledger.balance(caller) == 2
+    [entry] = LedgerEntry.objects.filter(user=caller)
+    assert entry.event_id == f"comments_read.{caller.pk}.{timezone.localdate().isoformat()}"

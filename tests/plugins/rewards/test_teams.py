@@ -25,18 +25,12 @@ def _responses(team_slug, day, scores):
 def provider():
     """Stand in for the callbacks plugin's metrics (rewards must not depend on its code)."""
     figures = {"completed": 0, "due": 0, "contacted": 0}
-    names = ("callbacks.team_completed", "callbacks.team_contact_rate")
-    real = {name: metrics.get(name) for name in names}  # the plugin's own, when it is enabled
-    metrics.provide("callbacks.team_completed", lambda slug, start, end: figures["completed"])
-    metrics.provide("callbacks.team_contact_rate", lambda slug, start, end: {
+    rate = lambda slug, start, end: {  # noqa: E731
         "due": figures["due"], "contacted_in_target": figures["contacted"],
-        "rate": figures["contacted"] / figures["due"] if figures["due"] else None})
-    yield figures
-    for name, function in real.items():  # put back what was there, for the tests that follow
-        if function is None:
-            metrics._providers.pop(name, None)
-        else:
-            metrics.provide(name, function)
+        "rate": figures["contacted"] / figures["due"] if figures["due"] else None}
+    with metrics.swap("callbacks.team_completed", lambda slug, start, end: figures["completed"]), \
+            metrics.swap("callbacks.team_contact_rate", rate), metrics.swap("callbacks.target_hours", lambda: 24):
+        yield figures
 
 
 def test_nps_raise_progress_from_real_responses(team):
@@ -59,12 +53,12 @@ def test_nps_progress_says_when_there_is_too_little_data(team):
     assert result.current is None and not result.reached and "Not enough responses" in result.detail
 
 
-def test_callback_goals_degrade_clearly_without_the_callbacks_metrics(team, monkeypatch):
+def test_callback_goals_degrade_clearly_without_the_callbacks_metrics(team):
     today = timezone.localdate()
     challenge = Challenge.objects.create(title="20 callbacks", team=team, goal=Challenge.CALLBACKS, target=20,
                                          starts_on=today, ends_on=today)
-    monkeypatch.delitem(metrics._providers, "callbacks.team_completed", raising=False)  # back after the test
-    result = challenges.progress(challenge)
+    with metrics.swap("callbacks.team_completed", None):  # as when the plugin is off; back afterwards
+        result = challenges.progress(challenge)
     assert not result.available and "unavailable" in result.detail
 
 
@@ -95,6 +89,9 @@ def test_contact_rate_goal(team, provider):
     provider.update(due=20, contacted=19)
     result = challenges.progress(challenge)
     assert result.current == 95.0 and result.reached
+    assert result.detail == "19 of 20 detractors contacted within 24 hours"  # the callbacks plugin's target
+    with metrics.swap("callbacks.target_hours", None):
+        assert challenges.progress(challenge).detail == "19 of 20 detractors contacted within the target time"
 
 
 def test_challenges_api(employee, team, provider):

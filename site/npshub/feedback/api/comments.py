@@ -14,11 +14,13 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response as APIResponse
 from rest_framework.views import APIView
 
+from npshub import events
 from npshub.api.pagination import Pagination
 from npshub.feedback import topics
 from npshub.feedback.api.stats import FILTER_PARAMETERS, parse_filter
 from npshub.feedback.api.throttles import SEARCH_SCOPE, SearchThrottle
 from npshub.feedback.comments import EXPORT_COLUMNS, comment_item, comment_queryset
+from npshub.feedback.models import Source
 from npshub.spreadsheet import safe_cell
 
 EXPORT_MAX_ROWS = 200_000
@@ -98,7 +100,19 @@ class CommentListView(APIView):
     def get(self, request):
         paginator = Pagination()
         page = paginator.paginate_queryset(filtered_comments(request), request, view=self)
+        _announce_reading(request)
         return paginator.get_paginated_response([comment_item(response) for response in page])
+
+
+def _announce_reading(request):
+    """An employee (not a source's token) read customer comments: ``events.comments_read``, with one
+    event id per person and day so that a receiver counts the day once however often they read."""
+    user = request.user
+    if not user.is_authenticated or isinstance(request.auth, Source):
+        return
+    day = timezone.localdate()
+    events.publish(events.comments_read, sender=CommentListView, user=user, day=day,
+                   event_id=f"comments_read.{user.pk}.{day.isoformat()}")
 
 
 class _FileNegotiation(DefaultContentNegotiation):

@@ -7,17 +7,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField
 
-from npshub.people import roles
-
 DIMENSION_CHOICES = [
     ("product", _("Product")), ("region", _("Region")), ("segment", _("Segment")),
     ("channel", _("Channel")), ("team", _("Team")), ("source", _("Source")),
 ]
-
-# CX admins name the values (granted by roles.ensure_groups after migrate).
-for _codename in ("add_dimensionvalue", "change_dimensionvalue", "delete_dimensionvalue", "view_dimensionvalue"):
-    if f"feedback.{_codename}" not in roles.PERMISSIONS[roles.CX_ADMIN]:
-        roles.PERMISSIONS[roles.CX_ADMIN].append(f"feedback.{_codename}")
 
 
 class DimensionValue(TranslatableMixin, models.Model):

@@ -6,15 +6,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
-from npshub.people import roles
 from npshub.translated import TranslatedFields
-
-# CX admins and editors edit the topic rules (granted by roles.ensure_groups after migrate).
-for _role in (roles.CX_ADMIN, roles.EDITOR):
-    for _codename in ("add_topic", "change_topic", "delete_topic", "view_topic"):
-        if f"feedback.{_codename}" not in roles.PERMISSIONS[_role]:
-            roles.PERMISSIONS[_role].append(f"feedback.{_codename}")
-
 
 def split_terms(text):
     """Keywords/phrases as typed by an editor: one per line or comma-separated."""

@@ -1,0 +1,19 @@
+"""Callbacks' parts of the core's outputs (npshub.sections): the period's callback wins on the digest
+page, in the digest e-mail and on Teams cards (summaries hold no personal data of customers)."""
+
+from callbacks import metrics_provider
+from npshub.sections import Section
+
+
+def figures(start, end):
+    return metrics_provider.wins(start, end, 3)
+
+
+def card(start, end):
+    return [f"Callback win: {win['summary']} — {win['caller']}" for win in metrics_provider.wins(start, end, 1)]
+
+
+SECTIONS = [
+    Section("callbacks.wins", order=10, figures=figures, html="callbacks/digest/wins.html",
+            mjml="callbacks/digest/wins.mjml", card=card),
+]
