@@ -26,6 +26,16 @@ def _isolated_files(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _visits_flushed_by_hand(settings):
+    """Visits are buffered per process; tests write them with npshub.reach.recorder.flush()
+    instead of a background thread (servers a test starts get REACH_FLUSH_SECONDS in their env)."""
+    from npshub.reach import recorder
+
+    settings.REACH_FLUSH_SECONDS = 0
+    recorder.reset()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: with REDIS_URL the cache outlives the test and is
     shared with the servers and workers tests start (cached picker values, leaderboards...)."""

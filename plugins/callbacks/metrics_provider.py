@@ -50,6 +50,22 @@ def team_completed(team_slug, start=None, end=None):
     ).count()
 
 
+def department_completed(start=None, end=None):
+    """Callbacks completed in the period per department of the employee who made them:
+    {department id: count} (profile department, else the team's)."""
+    from django.db.models import Count
+    from django.db.models.functions import Coalesce
+
+    from callbacks.models import Callback
+
+    rows = (
+        _period(Callback.objects.filter(status=Callback.Status.DONE, completed_by__isnull=False), "completed_at", start, end)
+        .annotate(dept=Coalesce("completed_by__profile__department_id", "completed_by__profile__team__department_id"))
+        .values("dept").annotate(n=Count("pk"))
+    )
+    return {row["dept"]: row["n"] for row in rows if row["dept"]}
+
+
 def wins(start=None, end=None, limit=5):
     """Recent good calls, without personal data: resolved or recovered customers."""
     from django.utils import timezone
@@ -82,3 +98,4 @@ def register():
     metrics.provide("callbacks.team_contact_rate", team_contact_rate)
     metrics.provide("callbacks.team_completed", team_completed)
     metrics.provide("callbacks.wins", wins)
+    metrics.provide("callbacks.department_completed", department_completed)

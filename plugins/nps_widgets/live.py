@@ -23,6 +23,8 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
+from npshub import params
+
 logger = logging.getLogger("nps_widgets.live")
 
 CHANNEL = "npshub:live"
@@ -217,9 +219,9 @@ async def stream(queue, replay=()):
 def replayable_id(last_event_id):
     """The event id a client reconnects with, when its missed events can be replayed (the event
     table keeps them; Redis pub/sub does not); else None."""
-    if redis_url() or not last_event_id or not str(last_event_id).isdigit():
+    if redis_url() or not last_event_id:
         return None
-    return int(last_event_id)
+    return params.as_id(last_event_id)
 
 
 async def poll_once(last_event_id, retry_ms=15000, select=None):

@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
+from django.core.exceptions import BadRequest
 from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from npshub import dates
 from nps_widgets import blocks as widget_blocks
 from nps_widgets import data, live, screen_stream
 from nps_widgets.models import Screen
@@ -137,13 +139,25 @@ def _parse_date(value):
         return None
 
 
+def _filter_date(params, name):
+    """A date filter: unreadable falls back to none; out of the sane range (npshub.dates) is a 400."""
+    day = _parse_date(params.get(name))
+    if day is not None:
+        try:
+            dates.check_date(day, name)
+        except dates.OutOfRange as exc:
+            raise BadRequest(str(exc)) from None
+    return day
+
+
 def dashboard_state(params):
-    """The dashboard's filter state from the query string (invalid values fall back to defaults)."""
+    """The dashboard's filter state from the query string (unreadable values fall back to
+    defaults; dates out of range are a 400 naming the field)."""
     periods = dict(data.PERIODS)
     state = {
         "period": params.get("period") if params.get("period") in periods else "90",
-        "from": _parse_date(params.get("from")),
-        "to": _parse_date(params.get("to")),
+        "from": _filter_date(params, "from"),
+        "to": _filter_date(params, "to"),
         "interval": params.get("interval") if params.get("interval") in dict(INTERVALS) else None,
         "by": params.get("by") if params.get("by") in widget_blocks.DIMENSION_LABELS else "product",
         "topic": params.get("topic", ""),
@@ -275,6 +289,8 @@ def screen_news(limit=4):
 def screen_context(screen):
     params = screen.filter_params()
     start = _parse_date(params.get("from"))
+    if start and not dates.EARLIEST <= start <= dates.LATEST:
+        start = None  # out of the sane range: the whole history
     current = data.make_filter(params, start, None)
     score = data.score(current)
     comparison = None

@@ -11,6 +11,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from npshub import params
 from npshub.api.errors import Conflict
 from npshub.api.permissions import IsEmployee, role_required
 from npshub.people import roles
@@ -27,6 +28,7 @@ class ItemSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "description", "price", "stock", "per_person_limit", "available_from",
                   "available_until", "needs_approval", "active", "available"]
         read_only_fields = ["id", "available"]
+        extra_kwargs = {"price": {"min_value": 1}}  # a reward costs points: a redemption debits them
 
     def get_available(self, item) -> bool:
         return item.is_available() and item.stock > 0
@@ -168,8 +170,8 @@ class KudosViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Kudos.objects.none()
-        user_id = self.request.query_params.get("user") or self.request.user.pk
-        if not str(user_id).isdigit():
+        user_id = params.as_id(self.request.query_params.get("user") or self.request.user.pk)
+        if user_id is None:
             raise ValidationError({"user": "Must be a user id."})
         return Kudos.objects.filter(receiver_id=user_id).select_related("giver", "receiver")
 

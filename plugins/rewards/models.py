@@ -7,6 +7,7 @@ as the entry it reflects, and checked against the sum of entries by a scheduled 
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -294,6 +295,11 @@ class RewardItem(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.price is not None and self.price < 1:
+            raise ValidationError({"price": _("A reward costs at least one point.")})
 
     def is_available(self, now=None):
         now = now or timezone.now()

@@ -34,7 +34,7 @@ def redeem(user, item_id):
         item = RewardItem.objects.filter(pk=item_id).first()
         if item is None:
             raise RewardItem.DoesNotExist
-        if not item.is_available():
+        if not item.is_available() or item.price < 1:  # a free item (made before prices had a minimum)
             raise StoreConflict(_("This reward is not available now."))
         try:
             debit = ledger.post(

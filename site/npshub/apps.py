@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "NPS Hub core"
 
     def ready(self):
-        from npshub import plugins
+        from npshub import plugins, spreadsheet
 
         plugins.apply_setting_defaults()
+        spreadsheet.install()  # formula injection: one rule for the admin's exports and ours

@@ -6,12 +6,13 @@ headers taken from environment variables (secrets never in the database) and cle
     body = get_json("https://reviews.example/api?page=2", headers)
 """
 
-import json
 import os
 import tempfile
 
 import requests
 from django.conf import settings
+
+from npshub import safejson
 
 USER_AGENT = "NPS-Hub"
 
@@ -68,8 +69,8 @@ def get_json(url, headers=None):
     with answer:
         body = _body(answer, url, settings.PULL_MAX_BYTES)
     try:
-        return json.loads(body)
-    except ValueError as exc:
+        return safejson.loads(body)
+    except safejson.BadJSON as exc:
         raise FetchError(f"GET {url}: the answer is not JSON ({exc})") from None
 
 

@@ -9,6 +9,8 @@ Names agreed between the apps (arguments → result):
 - ``callbacks.team_contact_rate`` (team_slug, start, end) → {"due": int, "contacted_in_target": int, "rate": float | None}
 - ``callbacks.team_completed`` (team_slug, start, end) → int
 - ``callbacks.wins`` (start, end, limit) → [{"summary": str (no personal data), "caller": str, "date": date}]
+- ``callbacks.department_completed`` (start, end) → {department id: int} (callbacks completed, by the caller's department)
+- ``reach.awareness`` (at=None) → {"index", "aware", "employees", "previous", "change", "period_days"}
 - ``education.user_progress`` (user) → {"lessons_completed": int, "lessons_total": int}
 - ``rewards.user_summary`` (user, since=None) → {"balance": int, "new_badges": [{"slug": str, "name": str}]}
 - ``rewards.user_summaries`` (users, since=None) → {user pk: the same as ``rewards.user_summary``}

@@ -1,5 +1,10 @@
+import logging
+
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.utils import translation
+
+logger = logging.getLogger("npshub.requests")
 
 
 class UserLanguageMiddleware:
@@ -17,3 +22,23 @@ class UserLanguageMiddleware:
                 translation.activate(profile.language)
                 request.LANGUAGE_CODE = profile.language
         return self.get_response(request)
+
+
+class BadInputMiddleware:
+    """Bad input that reaches code outside DRF (pages, exports) as an overflow, a recursion or an
+    encoding error is a 400 (JSON under /api/, the theme's page otherwise), never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from npshub.api.errors import BAD_INPUT, describe_bad_input
+        from npshub.views import bad_request
+
+        if not isinstance(exception, BAD_INPUT):
+            return None
+        logger.warning("400 for %s %s: %s", request.method, request.path, type(exception).__name__)
+        return bad_request(request, BadRequest(describe_bad_input(exception)))

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "npshub.feedback",
     "npshub.pages",
     "npshub.digest",
+    "npshub.reach",
     "content",
     *PLUGIN_APPS,
     "wagtail_modeladmin",
@@ -86,6 +87,10 @@ MIDDLEWARE = [
     # public"); DRF views authenticate themselves and answer 401 JSON.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "npshub.middleware.UserLanguageMiddleware",
+    # Overflow, recursion and encoding errors from bad input: 400, never 500 (README, "Bad input").
+    "npshub.middleware.BadInputMiddleware",
+    # Counts page views into an in-memory buffer written by a background thread (README "Reach").
+    "npshub.reach.recorder.VisitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -363,6 +368,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["npshub.api.permissions.IsEmployee"],
     "DEFAULT_PAGINATION_CLASS": "npshub.api.pagination.Pagination",
+    # JSON nested too deeply or holding a lone surrogate is a 400 naming the problem (npshub.safejson).
+    "DEFAULT_PARSER_CLASSES": [
+        "npshub.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "npshub.api.errors.exception_handler",
@@ -433,3 +444,9 @@ PULL_RETRY_BACKOFF = env_int("PULL_RETRY_BACKOFF", 60)          # seconds after 
 PULL_ALERT_AFTER = env_int("PULL_ALERT_AFTER", 3)               # failed runs in a row before CX admins hear
 PULL_LOCK_TIMEOUT = env_int("PULL_LOCK_TIMEOUT", 3600)          # a run older than this was a dead worker's
 PULL_BEAT_SECONDS = env_int("PULL_BEAT_SECONDS", 60)            # how often beat looks for due pulls
+
+# --- Reach: awareness, usage, embedded score (npshub.reach) ---------------------------------
+REACH_RECORD_VISITS = env_bool("REACH_RECORD_VISITS", True)     # count page views per day x department x section
+REACH_FLUSH_SECONDS = env_int("REACH_FLUSH_SECONDS", 10)        # how often each process writes its buffer (0: never by itself)
+REACH_EMBED_CACHE_SECONDS = env_int("REACH_EMBED_CACHE_SECONDS", 60)  # the embedded score's figures are cached this long
+REACH_EMBED_KEY_CACHE_SECONDS = env_int("REACH_EMBED_KEY_CACHE_SECONDS", 5)  # an embed key's state (revoked?) at most this old

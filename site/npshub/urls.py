@@ -21,6 +21,7 @@ from npshub.api.router import build_router
 from npshub.api.wagtail import api_router as wagtail_api_router
 from npshub.views import health, media
 
+handler400 = "npshub.views.bad_request"
 handler500 = "npshub.views.server_error"
 
 # The Wagtail admin's sign-in page is public already (it is Django's LoginView); the icons and
@@ -54,6 +55,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),  # the sign-in page's picker
     path("healthz", health, name="health"),
     path("t/", include("npshub.digest.urls")),
+    path("", include("npshub.reach.urls")),  # /reach/ (CX dashboard), /embed/<key>/ (public, by key and origin)
     path("api/v1/", include(api_v1.urls)),
     path("api/v2/", wagtail_api_router.urls),
     # Schema and docs: signed-in employees only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); the

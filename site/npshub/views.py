@@ -11,6 +11,20 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+def bad_request(request, exception=None):
+    """400: JSON ``{"detail"}`` for API clients, the theme's page for people. The message is shown
+    only for ``BadRequest``, which our own code raises with a sentence meant for the reader."""
+    from django.core.exceptions import BadRequest
+    from django.template.response import TemplateResponse
+    from django.utils.translation import gettext as _
+
+    detail = str(exception) if type(exception) is BadRequest and str(exception) else _("The request is not valid.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail}, status=400)
+    response = TemplateResponse(request, "400.html", {"detail": detail}, status=400)
+    return response.render()
+
+
 def server_error(request):
     """JSON for API clients, the theme's page for people."""
     if request.path.startswith("/api/"):

@@ -41,6 +41,10 @@ class Command(BaseCommand):
             home = load_digest(self.stdout)
             # The Russian tree: every demo page translated (plugins translate the pages they add).
             self.stdout.write(f"russian translations: {translate_tree(home, 'ru')} new")
+        from content.awareness import load_awareness
+
+        with transaction.atomic():
+            load_awareness(self.stdout)  # after the lessons and people: a year of reach history
         rollups.ensure_built()  # demo data loaded before the rollups existed gets them now
         for plugin in plugins.get_plugins():
             if plugin.demo:

@@ -5,7 +5,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from rest_framework import exceptions, status
+from django.utils.translation import gettext as _
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from npshub.params import BadParameter
 
 
 def _first_message(errors):
@@ -24,7 +27,25 @@ def _first_message(errors):
     return None
 
 
+# Errors that only bad input causes (an id beyond 64 bits, a date past year 9999, JSON nested a
+# thousand deep, text with a lone surrogate): a 400 whatever code meets them, never a 500.
+BAD_INPUT = (RecursionError, OverflowError, UnicodeError, BadParameter)
+
+
+def describe_bad_input(exc):
+    """A short, safe sentence for a BAD_INPUT exception (our own date messages name the field)."""
+    if isinstance(exc, BadParameter):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return _("The request is nested too deeply.")
+    if isinstance(exc, OverflowError):
+        return _("A number or date in the request is out of range.")
+    return _("The request holds text that is not valid Unicode (for example a lone surrogate).")
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, BAD_INPUT):
+        exc = exceptions.ParseError(describe_bad_input(exc))
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     response = drf_exception_handler(exc, context)

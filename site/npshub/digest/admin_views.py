@@ -15,8 +15,10 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from npshub import params
 from npshub.digest import mailing as mailing_lib
 from npshub.digest import sending
 from npshub.digest.models import Mailing, SendLog
@@ -55,8 +57,8 @@ def desk(request):
 
 def _employee(request):
     User = get_user_model()
-    pk = request.GET.get("user") or request.POST.get("user")
-    if pk and str(pk).isdigit():
+    pk = params.as_id(request.GET.get("user") or request.POST.get("user"))
+    if pk:
         user = User.objects.filter(pk=pk).select_related("profile__team", "profile__department").first()
         if user:
             return user
@@ -133,6 +135,28 @@ def send_now(request, page_id):
     messages.success(request, f"“{issue.title}” is being sent to {mailing_lib.audience(issue).count()} people. "
                               "Recipients who already received it are skipped.")
     return redirect("digest_desk")
+
+
+def announcement_send(request, announcement_id):
+    """GET: who would receive the announcement; POST: send it (through the digest pipeline)."""
+    from django.template.response import TemplateResponse
+
+    from npshub.digest import announcements
+    from npshub.digest.models import Announcement
+    from npshub.digest.tasks import send_announcement
+
+    _require_editor(request)
+    announcement = get_object_or_404(Announcement, pk=announcement_id)
+    audience = announcements.audience(announcement)
+    if request.method == "POST":
+        send_announcement.delay_on_commit(announcement.pk)
+        messages.success(request, _("“%(subject)s” is being sent to %(count)s people. Recipients who already "
+                                    "received it are skipped.") % {"subject": announcement.subject, "count": audience.count()})
+        return redirect("digest_desk")
+    mailing = Mailing.objects.filter(key=announcements.key(announcement)).first()
+    return TemplateResponse(request, "digest/admin/announcement_send.html", {
+        "announcement": announcement, "audience_count": audience.count(), "mailing": mailing,
+    })
 
 
 def report(request, mailing_id):

@@ -96,7 +96,7 @@ def digest_context(issue, language):
             "h": hl.issue_highlights(issue),
             "has_rewards": metrics.get("rewards.user_summary") is not None or metrics.get("rewards.user_summaries") is not None,
             "placeholders": {name: placeholder(name) for name in (
-                "first_name", "team_html", "rewards_html", "comment_html")},
+                "first_name", "team_html", "rewards_html", "comment_html", "awareness_html")},
             **personal_urls(),
         }
 
@@ -109,6 +109,12 @@ def render_email(kind, source, language, links):
             translated = in_language(source, language)
             subject = translated.subject or translated.title
         template = "digest"
+    elif kind == Mailing.ANNOUNCEMENT:
+        from npshub.digest import announcements
+
+        context = {**announcements.context(source), "hub_url": base_url() + "/",
+                   "placeholders": {"first_name": placeholder("first_name")}, **personal_urls()}
+        subject, template = source.subject, "announcement"
     else:
         context = weekly_context(source, language)
         with translation.override(language):
@@ -119,7 +125,8 @@ def render_email(kind, source, language, links):
     # The plain-text version from the same HTML; its personal parts get their own placeholders.
     text = html_to_text(html.replace(placeholder("team_html"), placeholder("team_text"))
                         .replace(placeholder("rewards_html"), placeholder("rewards_text"))
-                        .replace(placeholder("comment_html"), placeholder("comment_text")))
+                        .replace(placeholder("comment_html"), placeholder("comment_text"))
+                        .replace(placeholder("awareness_html"), placeholder("awareness_text")))
     text = re.sub(rf"{base_url()}/t/c/{re.escape(placeholder('token'))}/(\d+)/",
                   lambda m: links[int(m.group(1))], text)
     return subject, html, text
@@ -171,6 +178,10 @@ def weekly_mailing(week_start):
 def source_of(mailing):
     if mailing.kind == Mailing.DIGEST:
         return mailing.issue.specific if mailing.issue else None
+    if mailing.kind == Mailing.ANNOUNCEMENT:
+        from npshub.digest import announcements
+
+        return announcements.source(mailing)
     year, week = mailing.key.removeprefix("weekly-").split("-W")
     return datetime.date.fromisocalendar(int(year), int(week), 1)
 
@@ -245,12 +256,18 @@ def period_of(mailing, source):
 
 def recipient_values(mailing, source, users, language):
     """{user pk: placeholder values} for these users (one query for the users, cached figures)."""
+    if mailing.kind == Mailing.ANNOUNCEMENT:  # only the name: no figures in an announcement
+        empty = dict.fromkeys(("TEAM_HTML", "TEAM_TEXT", "REWARDS_HTML", "REWARDS_TEXT", "COMMENT_HTML",
+                               "COMMENT_TEXT", "AWARENESS_HTML", "AWARENESS_TEXT"), "")
+        return {user.pk: {**empty, "FIRST_NAME": user.first_name or user.get_username(),
+                          "UTOKEN": tracking.sign("user", user.pk)} for user in users}
     start, end = period_of(mailing, source)
     since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
     rewards = metrics.get("rewards.user_summary")
     # A bulk provider, when the rewards app offers one, answers for the whole batch at once.
     bulk = metrics.get("rewards.user_summaries")
     summaries = bulk(list(users), since=since) if bulk is not None else None
+    awareness = _awareness_lines(users, language)
     values = {}
     with translation.override(language):
         for user in users:
@@ -292,9 +309,32 @@ def recipient_values(mailing, source, users, language):
                 "TEAM_HTML": team_html, "TEAM_TEXT": team_text,
                 "REWARDS_HTML": rewards_html, "REWARDS_TEXT": rewards_text,
                 "COMMENT_HTML": comment_html, "COMMENT_TEXT": comment_text,
+                **awareness.get(user.pk, {"AWARENESS_HTML": "", "AWARENESS_TEXT": ""}),
                 "UTOKEN": tracking.sign("user", user.pk),
             }
     return values
+
+
+def _awareness_lines(users, language):
+    """{pk: {"AWARENESS_HTML", "AWARENESS_TEXT"}} for the CX admins among ``users``: the awareness
+    index and its change (metric ``reach.awareness``, computed once per batch)."""
+    from npshub import formats
+    from npshub.people import roles
+
+    pks = [user.pk for user in users]
+    admins = list(get_user_model().objects.filter(pk__in=pks, is_active=True)
+                  .filter(Q(groups__name=roles.CX_ADMIN) | Q(is_superuser=True)).values_list("pk", flat=True).distinct())
+    figures = metrics.call("reach.awareness", default=None) if admins else None
+    if not figures or figures.get("index") is None:
+        return {}
+    with translation.override(language):
+        text = _("Awareness index (CX admins): %(index)s of employees know NPS") % {
+            "index": formats.percent(figures["index"], 1, language)}
+        if figures.get("change") is not None:
+            text += " " + _("(%(change)s pp in %(days)s days)") % {
+                "change": formats.signed(figures["change"], 1, language), "days": figures["period_days"]}
+    line = {"AWARENESS_HTML": f'<span style="color:#5A6275;font-size:13px">{escape(text)}</span>', "AWARENESS_TEXT": text}
+    return {pk: line for pk in admins}
 
 
 def load_users(pks):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 OPTIONAL_TYPES = {
     "digest": _("Monthly digest"),
     "weekly": _("Weekly results"),
+    "announcement": _("Announcements"),
 }
 
 
@@ -17,8 +18,8 @@ class Mailing(models.Model):
     """One email going to an audience: a digest issue or a week's results. ``key`` makes it unique
     (``digest-<page id>``, ``weekly-2026-W47``), so re-running a send finds the same mailing."""
 
-    DIGEST, WEEKLY = "digest", "weekly"
-    KINDS = [(DIGEST, _("Digest issue")), (WEEKLY, _("Weekly results"))]
+    DIGEST, WEEKLY, ANNOUNCEMENT = "digest", "weekly", "announcement"
+    KINDS = [(DIGEST, _("Digest issue")), (WEEKLY, _("Weekly results")), (ANNOUNCEMENT, _("Announcement"))]
 
     key = models.CharField(max_length=80, unique=True)
     kind = models.CharField(max_length=20, choices=KINDS)
@@ -101,6 +102,7 @@ class EmailPreference(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preference")
     digest = models.BooleanField(_("monthly digest"), default=True)
     weekly = models.BooleanField(_("weekly results"), default=True)
+    announcement = models.BooleanField(_("announcements"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
@@ -139,3 +141,34 @@ class TeamsPost(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class Announcement(models.Model):
+    """A one-off branded e-mail (a new section, a campaign) to an audience chosen by department,
+    role and language, sent once through the digest pipeline (npshub.digest.announcements)."""
+
+    ROLE_CHOICES = [("employee", _("Employee")), ("caller", _("Caller")), ("team_manager", _("Team manager")),
+                    ("editor", _("Editor")), ("cx_admin", _("CX admin"))]
+    LANGUAGE_CHOICES = [("", _("Every language")), ("en", "English"), ("ru", "Русский")]
+
+    subject = models.CharField(_("subject"), max_length=200)
+    heading = models.CharField(_("heading"), max_length=200, blank=True)
+    message = models.TextField(_("message"), help_text=_("Plain text; blank lines start new paragraphs."))
+    button_label = models.CharField(_("button label"), max_length=60, blank=True)
+    button_url = models.URLField(_("button link"), blank=True)
+    departments = models.ManyToManyField(
+        "people.Department", blank=True, related_name="+", verbose_name=_("departments"),
+        help_text=_("With their sub-departments. None: every department."))
+    roles = models.JSONField(_("roles"), default=list, blank=True, help_text=_("None: every role."))
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, blank=True,
+                                help_text=_("Only employees reading this language."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("sending started"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+
+    def __str__(self):
+        return self.subject

@@ -52,6 +52,16 @@ def send_issue(issue_id):
     return {"mailing": mailing.pk, "batches": enqueue(mailing)}
 
 
+@shared_task(name="npshub.digest.tasks.send_announcement")
+def send_announcement(announcement_id):
+    """An announcement to its audience, exactly once per recipient (re-running adds only newcomers)."""
+    from npshub.digest import announcements
+    from npshub.digest.models import Announcement
+
+    mailing = announcements.start(Announcement.objects.get(pk=announcement_id))
+    return {"mailing": mailing.pk, "batches": enqueue(mailing)}
+
+
 @shared_task(name="npshub.digest.tasks.send_monthly_digest")
 def send_monthly_digest():
     """Beat, on the 1st: send the latest published issue of the month just ended, if any and not sent."""

@@ -9,6 +9,8 @@ import hmac
 
 from django.utils.crypto import salted_hmac
 
+from npshub import params
+
 SALTS = {"log": "npshub.digest.track", "user": "npshub.digest.unsubscribe"}
 
 
@@ -19,7 +21,7 @@ def sign(kind, pk):
 def verify(kind, token):
     """The id in a valid token, else None."""
     pk, _sep, signature = str(token).partition("-")
-    if not pk.isdigit() or not signature:
+    if params.as_id(pk) is None or not signature:
         return None
     expected = salted_hmac(SALTS[kind], pk).hexdigest()[:24]
     return int(pk) if hmac.compare_digest(expected, signature) else None

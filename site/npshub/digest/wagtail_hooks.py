@@ -7,7 +7,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
 from npshub.digest import admin_views
-from npshub.digest.models import Mailing, SendLog, TeamsChannel, TeamsPost
+from npshub.digest.models import Announcement, Mailing, SendLog, TeamsChannel, TeamsPost
 from npshub.people.roles import CX_ADMIN, EDITOR, has_any_role
 
 
@@ -20,6 +20,7 @@ def digest_admin_urls():
         path("digest/preview/<int:page_id>/test-send/", admin_views.test_send, name="digest_test_send"),
         path("digest/send/<int:page_id>/", admin_views.send_now, name="digest_send"),
         path("digest/report/<int:mailing_id>/", admin_views.report, name="digest_report"),
+        path("digest/announcements/<int:announcement_id>/send/", admin_views.announcement_send, name="digest_announcement_send"),
         path("digest/outbox/", admin_views.outbox, name="digest_outbox"),
         path("digest/outbox/<str:name>/", admin_views.outbox_message, name="digest_outbox_message"),
         path("digest/outbox/<str:name>/html/", admin_views.outbox_html, name="digest_outbox_html"),
@@ -90,3 +91,34 @@ class TeamsChannelViewSet(SnippetViewSet):
 
 
 register_snippet(TeamsChannelViewSet)
+
+
+class AnnouncementViewSet(SnippetViewSet):
+    model = Announcement
+    icon = "mail"
+    menu_label = _("Announcements")
+    list_display = ("subject", "language", "created_at", "sent_at")
+    search_fields = ("subject",)
+
+    @property
+    def edit_handler(self):
+        from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+
+        from npshub.digest.forms import AnnouncementForm
+
+        return ObjectList([
+            FieldPanel("subject"), FieldPanel("heading"), FieldPanel("message"),
+            MultiFieldPanel([FieldPanel("button_label"), FieldPanel("button_url")], heading=_("Button")),
+            MultiFieldPanel([FieldPanel("departments"), FieldPanel("roles"), FieldPanel("language")], heading=_("Audience")),
+        ], base_form_class=AnnouncementForm)
+
+
+register_snippet(AnnouncementViewSet)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def announcement_send_button(snippet, user, next_url=None):
+    from wagtail.admin.widgets import ListingButton
+
+    if isinstance(snippet, Announcement) and has_any_role(user, (EDITOR, CX_ADMIN)):
+        yield ListingButton(_("Send…"), reverse("digest_announcement_send", args=[snippet.pk]), priority=10)

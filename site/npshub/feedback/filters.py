@@ -1,7 +1,7 @@
 """The statistics filters shared by the API, the pages and the exports.
 
 ``from``/``to`` are inclusive dates in the site's time zone; each dimension and ``source`` may be
-a comma-separated list. Bad values raise ``InvalidFilter`` with a message naming the parameter.
+a comma-separated list. Dates lie within ``npshub.dates``' range. Bad values raise ``InvalidFilter`` with a message naming the parameter.
 """
 
 import datetime
@@ -9,23 +9,22 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from npshub import dates
+from npshub.params import BadParameter
 from npshub.feedback.models import DIMENSIONS
 
 FILTER_PARAMS = ("from", "to", *DIMENSIONS, "source")
 
 
-class InvalidFilter(ValueError):
+class InvalidFilter(BadParameter):
     pass
 
 
 def _date(params, name):
-    value = params.get(name)
-    if not value:
-        return None
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidFilter(f"'{name}' must be a date as YYYY-MM-DD, not {value!r}.") from None
+        return dates.parse_date(params.get(name), name)
+    except dates.InvalidDate as exc:
+        raise InvalidFilter(str(exc)) from None
 
 
 def _values(params, name):

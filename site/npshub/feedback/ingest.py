@@ -25,7 +25,7 @@ import bleach
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from npshub import events
+from npshub import dates, events
 from npshub.csvrows import Report
 from npshub.feedback import erasure, reference, rollups, topics
 from npshub.feedback.bulk import Row, insert_rows, update_rows
@@ -54,6 +54,7 @@ _SPACES = re.compile(r"[ \t]{2,}")
 _NEEDS_WORK = re.compile(r"[<&\x00-\x08\x0b\x0c\x0e-\x1f\x7f\r]")
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\].]{2,}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _MAX = {name: Response._meta.get_field(name).max_length for name in (*TEXT_FIELDS, "external_id")}
 _MAX.update({key: CustomerContact._meta.get_field(field).max_length for key, field in CONTACT_FIELDS.items()})
 _MAX["comment"] = COMMENT_MAX_LENGTH
@@ -88,6 +89,8 @@ def _text(record, name):
     if type(value) is not str and isinstance(value, (dict, list, bool)):
         raise Rejected(f"{name} must be text")
     text = plain_text(value)
+    if _SURROGATE.search(text):  # JSON allows "\ud800"; no database stores it
+        raise Rejected(f"{name} is not valid Unicode text (a lone surrogate)")
     limit = _MAX[name]
     if len(text) > limit:
         raise Rejected(f"{name} is longer than {limit} characters ({len(text)})")
@@ -120,7 +123,8 @@ def _whole_number(record, name, required=False):
 
 
 def parse_moment(value, name, tz=None):
-    """An ISO 8601 date-time (or date); naive ones are in the site's time zone."""
+    """An ISO 8601 date-time (or date) within ``npshub.dates``' range; naive ones are in the site's
+    time zone."""
     if isinstance(value, datetime.datetime):
         moment = value
     else:
@@ -129,6 +133,10 @@ def parse_moment(value, name, tz=None):
             moment = datetime.datetime.fromisoformat(text)
         except ValueError:
             raise Rejected(f"{name} is not an ISO 8601 date and time: {text[:40]!r}") from None
+    try:
+        dates.check_moment(moment, name)
+    except dates.OutOfRange as exc:
+        raise Rejected(str(exc)) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz or timezone.get_current_timezone())
     return moment

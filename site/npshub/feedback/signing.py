@@ -33,7 +33,7 @@ def verify(headers, secret, body):
     given = headers.get("X-NPS-Signature", "").strip().lower().removeprefix("sha256=")
     if not timestamp or not given:
         raise exceptions.AuthenticationFailed("X-NPS-Timestamp and X-NPS-Signature headers are required.")
-    if not timestamp.isdigit():
+    if not (timestamp.isascii() and timestamp.isdecimal()) or len(timestamp) > 12:
         raise exceptions.AuthenticationFailed("X-NPS-Timestamp must be Unix time in seconds.")
     if abs(time.time() - int(timestamp)) > TOLERANCE_SECONDS:
         raise exceptions.AuthenticationFailed("X-NPS-Timestamp is more than 5 minutes away: refused.")

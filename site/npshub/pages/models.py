@@ -44,6 +44,9 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["news"] = NewsPage.latest(limit=3)
+        from npshub.reach.views import home_card
+
+        context["awareness"] = home_card(request)  # CX admins only
         return context
 
 

@@ -27,6 +27,7 @@ PERMISSIONS = {
         "wagtailadmin.access_admin",
         "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
         "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
+        "digest.add_announcement", "digest.change_announcement", "digest.view_announcement",
     ],
     CX_ADMIN: [
         "wagtailadmin.access_admin",
@@ -38,6 +39,9 @@ PERMISSIONS = {
         "feedback.view_response", "feedback.view_purgerun",
         "feedback.add_sourcepull", "feedback.change_sourcepull", "feedback.view_sourcepull",
         "feedback.delete_sourcepull", "feedback.view_pullrun",
+        "digest.add_announcement", "digest.change_announcement", "digest.view_announcement",
+        "reach.change_awarenesssettings", "reach.view_awarenesssettings",
+        "reach.add_embedsite", "reach.change_embedsite", "reach.view_embedsite", "reach.delete_embedsite",
     ],
 }
 

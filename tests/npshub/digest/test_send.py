@@ -87,6 +87,13 @@ def test_digest_reaches_everyone_once_personalised(demo, smtp_server):
     assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>x" not in html
     assert "Hostile &lt;img src=x onerror=alert(1)&gt;" in html and "<img src=x" not in html
     assert "%%NPSHUB_" not in html and "%%NPSHUB_" not in text
+    # CX admins also read the awareness index and its change (npshub.reach); nobody else does.
+    from npshub.reach.awareness import summary
+
+    admin_mail = by_to[User.objects.get(username="cxadmin").email]
+    index = f"{summary()['index']:.1f}%"
+    assert f"Awareness index (CX admins): {index} of employees know NPS" in text_part(admin_mail)
+    assert "Awareness index" not in html and "Awareness index" not in text
     # Headers: one-click unsubscribe, a stable Message-ID per recipient.
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert re.match(r"<http://[^>]+/t/u/\d+-\w+/digest/>", message["List-Unsubscribe"])

@@ -44,6 +44,8 @@ PUBLIC_VIEWS = {
     "nps_widgets.views.screen_view": "meeting-room screen (secret link)",
     "nps_widgets.views.screen_live": "meeting-room screen stream (secret link)",
     "nps_widgets.views.LiveStreamView": "live stream: authenticates by session or token, 401 JSON",
+    "npshub.reach.embed.score_js": "embedded score script (revocable key; Referer checked when sent)",
+    "npshub.reach.embed.score_json": "embedded score figures (revocable key, allowed origins only, aggregates)",
     "npshub.people.sso.SignInView": "single sign-on: starts the OpenID Connect flow (404 when SSO is off)",
     "npshub.people.sso.CallbackView": "single sign-on: the provider's redirect back (state-checked)",
     **{

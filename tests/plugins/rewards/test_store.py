@@ -193,3 +193,19 @@ def test_one_person_racing_themselves_cannot_overdraw():
     assert ledger.balance(buyer) == 0 == ledger.ledger_sum(buyer)
     stocked.refresh_from_db()
     assert stocked.stock == 47
+
+
+def test_a_free_item_is_refused_at_creation_and_a_409_at_redemption_never_a_500(employee, cxadmin):
+    """Found by the API fuzzer: a price of 0 made the redemption's ledger entry fail (500)."""
+    from django.core.exceptions import ValidationError
+
+    answer = f.api(cxadmin).post("/api/v1/rewards/items/", {"name": "Free", "price": 0, "stock": 3}, format="json")
+    assert answer.status_code == 400
+    assert answer.json()["errors"] == {"price": ["Ensure this value is greater than or equal to 1."]}
+    with pytest.raises(ValidationError) as refused:
+        RewardItem(name="Free", price=0, stock=3).full_clean()
+    assert refused.value.message_dict == {"price": ["A reward costs at least one point."]}
+    legacy = RewardItem.objects.create(name="Free", price=0, stock=3)  # made before the minimum
+    answer = f.api(employee).post(f"/api/v1/rewards/items/{legacy.pk}/redeem/")
+    assert (answer.status_code, answer.json()) == (409, {"detail": "This reward is not available now."})
+    assert Redemption.objects.count() == 0

@@ -19,6 +19,7 @@ from npshub.feedback import topics
 from npshub.feedback.api.stats import FILTER_PARAMETERS, parse_filter
 from npshub.feedback.api.throttles import SEARCH_SCOPE, SearchThrottle
 from npshub.feedback.comments import EXPORT_COLUMNS, comment_item, comment_queryset
+from npshub.spreadsheet import safe_cell
 
 EXPORT_MAX_ROWS = 200_000
 
@@ -70,7 +71,7 @@ def _score_bound(params, name):
     value = params.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit() or not 0 <= int(value) <= 10:
+    if not (value.isascii() and value.isdecimal()) or not 0 <= int(value) <= 10:
         raise ValidationError({"detail": f"'{name}' must be a whole number 0..10, not {value!r}."})
     return int(value)
 
@@ -148,7 +149,7 @@ class CommentExportView(APIView):
         def rows():
             yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
             for item in self._items(queryset):
-                yield writer.writerow([_safe_cell(value) for value in _row(item)])
+                yield writer.writerow([safe_cell(value) for value in _row(item)])
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -161,7 +162,7 @@ class CommentExportView(APIView):
         sheet = workbook.create_sheet("Comments")
         sheet.append(list(EXPORT_COLUMNS))
         for item in self._items(queryset):
-            sheet.append([_safe_cell(value) for value in _row(item)])
+            sheet.append([safe_cell(value, xlsx=True) for value in _row(item)])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -169,13 +170,6 @@ class CommentExportView(APIView):
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-
-
-def _safe_cell(value):
-    """Customer text never becomes a spreadsheet formula (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 class TopicStatsView(APIView):

@@ -3,7 +3,7 @@
 ``GET /api/v1/nps/export/?view=summary|timeseries|breakdown|ranking|compare&format=csv|xlsx``
 plus that view's own parameters (interval, by, min_responses, a_from..b_to) and the filters.
 One header row, then one row per period / unit (one row for summary, two for compare). Text a
-spreadsheet would run as a formula (starting with = + - @) is prefixed with an apostrophe.
+spreadsheet would run as a formula is prefixed with an apostrophe (``npshub.spreadsheet``).
 """
 
 import csv
@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.views import APIView
 
 from npshub.feedback import stats
+from npshub.spreadsheet import safe_cell
 from npshub.feedback.api.stats import FILTER_PARAMETERS, PERIOD_PARAMETERS, choice, run_view
 
 VIEWS = ("summary", "timeseries", "breakdown", "ranking", "compare")
@@ -49,18 +50,12 @@ def table(view, data):
     return header, rows
 
 
-def _safe(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv_cell(value):
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _safe(value)
+    return safe_cell(value)
 
 
 def to_csv(header, rows):
@@ -83,14 +78,14 @@ def to_xlsx(header, rows, title, filters):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_safe(value) for value in row])
+        sheet.append([safe_cell(value, xlsx=True) for value in row])
     sheet.freeze_panes = "A2"
     for index, name in enumerate(header, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(12, len(str(name)) + 2)
     about = workbook.create_sheet("filters")
     about.append(["parameter", "value"])
     for name, value in filters:
-        about.append([name, _safe(value)])
+        about.append([safe_cell(name, xlsx=True), safe_cell(value, xlsx=True)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

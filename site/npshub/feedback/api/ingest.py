@@ -7,11 +7,11 @@ from django.http import QueryDict
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import authentication, exceptions, serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response as APIResponse
 from rest_framework.views import APIView
 
+from npshub.api.parsers import SafeJSONParser
 from npshub.feedback.ingest import Ingestor
 from npshub.feedback.models import Source
 from npshub.people import roles
@@ -101,7 +101,7 @@ def report_body(report):
     return report.as_dict(position_name="index")
 
 
-class AnyTypeJSONParser(JSONParser):
+class AnyTypeJSONParser(SafeJSONParser):
     """The body is read as JSON whatever its Content-Type says: anything else is a 400."""
 
     media_type = "*/*"

@@ -7,7 +7,6 @@ minutes away from our clock is refused, and so is a signature already accepted (
 both 401, nothing stored.
 """
 
-import json
 import secrets
 
 from django.db import transaction
@@ -19,6 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response as APIResponse
 from rest_framework.views import APIView
 
+from npshub import safejson
 from npshub.api.permissions import role_required
 from npshub.api.throttling import WebhookThrottle
 from npshub.feedback.api.ingest import IngestReportSerializer, report_body
@@ -63,9 +63,9 @@ class WebhookView(APIView):
         # as for a known one, so the answers never tell which sources exist.
         signature = verify(request.headers, source.webhook_secret if source else secrets.token_hex(32), body)
         try:
-            payload = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            raise exceptions.ParseError("The body is not JSON.") from None
+            payload = safejson.loads(body)
+        except safejson.BadJSON as exc:
+            raise exceptions.ParseError(f"The body is not JSON we accept: {exc}") from None
         items = items_of(payload, source.field_mapping or {})
         if items is None:
             raise exceptions.ParseError("The body must be a JSON object or a list of objects.")
