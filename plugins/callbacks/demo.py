@@ -160,9 +160,28 @@ def _completed_call(stdout, now):
     stdout.write("callbacks: one completed call with a recording in the library")
 
 
+def _journey(stdout, now):
+    """A customer who was a promoter and slipped: two answers through ingestion, the second queued
+    as a "slipped promoter" whose call page shows the journey. Idempotent (same external ids)."""
+    from npshub.feedback.ingest import ingest, source_for_import
+
+    contact = {"customer_name": "Olga Demidova", "customer_phone": "+7 916 700-11-22", "callback_consent": True,
+               "data_consent": True, "team": "webshop", "product": "kettle", "channel": "online", "language": "en"}
+    records = [
+        {"external_id": "demo-journey-1", "submitted_at": (now - timedelta(days=40)).isoformat(), "score": 10,
+         "comment": "Fast delivery and the kettle is lovely.", **contact},
+        {"external_id": "demo-journey-2", "submitted_at": (now - timedelta(days=1)).isoformat(), "score": 5,
+         "comment": "My second order came late and nobody told me why.", **contact},
+    ]
+    report = ingest(source_for_import("survey"), records)
+    if report.created:
+        stdout.write("callbacks: a customer journey with a slipped promoter")
+
+
 def load(stdout):
     now = timezone.now()
     _training_pages(stdout)
     _playbooks()
     _queue(stdout, now)
+    _journey(stdout, now)
     _completed_call(stdout, now)

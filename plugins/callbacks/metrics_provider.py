@@ -50,6 +50,14 @@ def team_completed(team_slug, start=None, end=None):
     ).count()
 
 
+def team_open(team_slug):
+    """Callbacks of the team's customers still to do (open or claimed)."""
+    from callbacks.models import Callback
+
+    return Callback.objects.filter(response__team=team_slug).exclude(
+        status__in=[Callback.Status.DONE, Callback.Status.WITHDRAWN]).count()
+
+
 def department_completed(start=None, end=None):
     """Callbacks completed in the period per department of the employee who made them:
     {department id: count} (profile department, else the team's)."""
@@ -97,5 +105,6 @@ def register():
     metrics.provide("callbacks.user_counts", user_counts)
     metrics.provide("callbacks.team_contact_rate", team_contact_rate)
     metrics.provide("callbacks.team_completed", team_completed)
+    metrics.provide("callbacks.team_open", team_open)
     metrics.provide("callbacks.wins", wins)
     metrics.provide("callbacks.department_completed", department_completed)

@@ -65,18 +65,20 @@ def queue_responses(response_ids, now=None, max_age_days=None):
         .only("pk", "score", "segment", "team", "created_at")
     )
     departments = dict(Team.objects.filter(slug__in={r.team for r in eligible}).values_list("slug", "department_id"))
-    rows = []
-    for response in eligible:
-        category = queue_category(response.score)
-        received = min(response.created_at or now, now)
-        rows.append(Callback(
-            response_id=response.pk, category=category, department_id=departments.get(response.team),
-            priority=compute_priority(response.score, response.segment, received, category, now),
-            due_at=received + timedelta(hours=settings.CALLBACKS_SLA_HOURS.get(category, 48)),
-            created_at=now,
-        ))
+    rows = [new_callback(response, queue_category(response.score), departments.get(response.team), now) for response in eligible]
     Callback.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return len(rows)
+
+
+def new_callback(response, category, department_id, now, tags=""):
+    """An unsaved queue entry for ``response`` in ``category`` (its SLA and priority)."""
+    received = min(response.created_at or now, now)
+    return Callback(
+        response_id=response.pk, category=category, department_id=department_id,
+        priority=compute_priority(response.score, response.segment, received, category, now),
+        due_at=received + timedelta(hours=settings.CALLBACKS_SLA_HOURS.get(category, 48)),
+        created_at=now, tags=tags,
+    )
 
 
 def withdraw_lost_consent(response_ids):

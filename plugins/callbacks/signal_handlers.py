@@ -1,7 +1,9 @@
 from django.dispatch import receiver
 
-from callbacks import access, playbooks, privacy, queue, recovery
-from npshub.events import contact_retention_holds, customer_erased, employee_deactivated, responses_received
+from callbacks import access, journey, playbooks, privacy, queue, recovery
+from npshub.events import (
+    contact_retention_holds, customer_erased, employee_deactivated, plan_action_completed, responses_received,
+)
 
 
 @receiver(responses_received, dispatch_uid="callbacks.on_responses")
@@ -14,6 +16,7 @@ def on_responses(sender, response_ids, created_ids=(), **kwargs):
     if created_ids:
         recovery.detect_recoveries(created_ids)
         playbooks.schedule(created_ids)
+        journey.queue_slipped(created_ids)
 
 
 @receiver(customer_erased, dispatch_uid="callbacks.on_customer_erased")
@@ -43,3 +46,12 @@ def on_employee_deactivated(sender, user, via="", **kwargs):
             access.audit(None, "claim_released", callback, actor="system", reason=f"employee deactivated ({via})",
                          holder=user.get_username())
     return len(held)
+
+
+@receiver(plan_action_completed, dispatch_uid="callbacks.follow_up_done")
+def follow_up_done(sender, follow_up_id=None, **kwargs):
+    """A follow-up action written from a call was done by its team (in whatever plugin tracks it)."""
+    if follow_up_id:
+        from callbacks.models import FollowUpAction
+
+        FollowUpAction.objects.filter(pk=follow_up_id).update(done=True)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from callbacks import access, recordings, workflow
+from callbacks import access, journey, recordings, workflow
 from callbacks.filters import LibraryFilter, QueueFilter
 from callbacks.library import library_queryset, present, training_material
 from callbacks.models import Callback, Outcome, Recording, TrainingCollection, TrainingPage
@@ -140,7 +140,7 @@ def _detail(request, callback, outcome_form=None, recording_form=None, status=20
         "recordings": callback.recordings.all(),
         "attempts": access.attempt_notes(request.user, callback),
         "acknowledged": workflow.has_acknowledged(request.user), "guide": workflow.caller_guide(),
-        "training": _training_pages(),
+        "training": _training_pages(), "journey": journey.for_caller(request.user, response),
     }, status=status)
 
 

@@ -224,12 +224,15 @@ def record_outcome(user, pk, outcome, notes="", resolved=False, tags="", follow_
             callback.completed_at = now
             callback.completed_by = user
         callback.save()
-        for description, team in teams.items():
-            FollowUpAction.objects.create(callback=callback, team=team, description=description, created_by=user)
+        follow_ups = [
+            {"id": FollowUpAction.objects.create(callback=callback, team=team, description=description, created_by=user).pk,
+             "team": team.slug, "description": description}
+            for description, team in teams.items()
+        ]
         audit(user, "outcome", callback, outcome=outcome, resolved=bool(resolved))
         transaction.on_commit(lambda: events.publish(
             events.callback_completed, sender=Callback, callback=callback, user=user, outcome=outcome,
-            resolved=bool(resolved), event_id=f"callbacks.completed.{attempt.pk}",
+            resolved=bool(resolved), follow_ups=follow_ups, event_id=f"callbacks.completed.{attempt.pk}",
         ))
     return callback, attempt
 

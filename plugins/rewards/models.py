@@ -27,6 +27,7 @@ EVENT_TYPES = [
     ("article_published", _("Article published")),
     ("kudos_received", _("Kudos received")),
     ("team_goal_reached", _("Team challenge reached (each member)")),
+    ("plan_action_completed", _("Action plan action completed")),
 ]
 EVENT_TYPE_NAMES = [name for name, _label in EVENT_TYPES]
 

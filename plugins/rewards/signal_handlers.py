@@ -56,3 +56,8 @@ def on_article_published(sender, user=None, event_id=None, **kwargs):
 @receiver(events.kudos_given, dispatch_uid="rewards.kudos_received")
 def on_kudos_given(sender, user=None, event_id=None, **kwargs):
     _enqueue("kudos_received", user, event_id)
+
+
+@receiver(events.plan_action_completed, dispatch_uid="rewards.plan_action_completed")
+def on_plan_action_completed(sender, user=None, event_id=None, **kwargs):
+    _enqueue("plan_action_completed", user, event_id)

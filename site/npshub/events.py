@@ -23,7 +23,9 @@ kwargs: ``response_ids`` (list of feedback.Response pks, created or changed), ``
 
 callback_completed = Signal()
 """An employee finished a callback call with an outcome.
-kwargs: ``callback``, ``user`` (the caller), ``outcome`` (str), ``resolved`` (bool), ``event_id``."""
+kwargs: ``callback``, ``user`` (the caller), ``outcome`` (str), ``resolved`` (bool), ``follow_ups``
+(list of ``{"id": int, "team": team slug, "description": str}``: actions the caller asked a team to
+take; may be empty), ``event_id``."""
 
 customer_recovered = Signal()
 """A called-back customer later answered as a promoter or passive.
@@ -46,6 +48,12 @@ comments_read = Signal()
 
 kudos_given = Signal()
 """An employee thanked a colleague. kwargs: ``kudos``, ``user`` (the receiver), ``giver``, ``event_id``."""
+
+plan_action_completed = Signal()
+"""An action of a team's action plan was marked done.
+kwargs: ``action`` (the action object), ``user`` (the action's owner, credited; may be None),
+``by`` (who marked it done), ``follow_up_id`` (the id a ``callback_completed`` follow-up carried when
+the action came from a call, else None), ``event_id`` (``"plans.action_done.<action pk>"``)."""
 
 digest_sent = Signal()
 """A digest issue finished sending. kwargs: ``issue``, ``sent``, ``skipped``, ``failed``, ``event_id``."""

@@ -8,6 +8,7 @@ Names agreed between the apps (arguments → result):
 - ``callbacks.user_counts`` (user) → {"completed": int, "recovered": int}
 - ``callbacks.team_contact_rate`` (team_slug, start, end) → {"due": int, "contacted_in_target": int, "rate": float | None}
 - ``callbacks.team_completed`` (team_slug, start, end) → int
+- ``callbacks.team_open`` (team_slug) → int (callbacks of the team's customers not done yet)
 - ``callbacks.wins`` (start, end, limit) → [{"summary": str (no personal data), "caller": str, "date": date}]
 - ``callbacks.department_completed`` (start, end) → {department id: int} (callbacks completed, by the caller's department)
 - ``reach.awareness`` (at=None) → {"index", "aware", "employees", "previous", "change", "period_days"}

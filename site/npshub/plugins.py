@@ -16,6 +16,7 @@ declares what it adds in an inner ``NpsHubPluginMeta`` class of its AppConfig::
         css = ["rewards/rewards.css"]         # static files every page loads (blocks can be anywhere)
         js = ["rewards/rewards.js"]
         beat = {"rewards-check": {"task": "rewards.check", "schedule": 3600}}  # Celery beat entries
+        page_sections = {"home": "rewards.sections.home"}  # a piece of a core page: see PAGE_SECTIONS
 
 Every attribute but ``name`` is optional. Admin views come from the app's ``wagtail_hooks.py``
 and Celery tasks from its ``tasks.py``; both disappear with the app when it is disabled.
@@ -75,6 +76,16 @@ def discover(enabled=None):
     return modules
 
 
+# Places on the site's pages where plugins add a section of their own, and what each section
+# function receives. A section function is ``fn(request, **kwargs)`` and returns HTML (a string
+# rendered by the plugin's own template, escaped there) or "" to add nothing. The page renders them
+# with ``{% load hub_sections %}{% plugin_sections "<place>" key=value %}``, in plugin order.
+PAGE_SECTIONS = {
+    "home": "the home page, under its introduction; kwargs: none",
+    "team": "a team's page; kwargs: team (people.Team)",
+}
+
+
 @dataclass
 class Plugin:
     label: str
@@ -90,6 +101,27 @@ class Plugin:
     demo: object = None
     css: list = field(default_factory=list)
     js: list = field(default_factory=list)
+    page_sections: dict = field(default_factory=dict)
+
+
+def _page_sections(label, meta):
+    declared = dict(getattr(meta, "page_sections", {}) or {})
+    unknown = sorted(set(declared) - set(PAGE_SECTIONS))
+    if unknown:
+        raise PluginError(
+            f"NPS Hub plugin '{label}' declares page sections for unknown place(s) {', '.join(unknown)}; "
+            f"places: {', '.join(PAGE_SECTIONS)}."
+        )
+    sections = {}
+    for place, path in declared.items():
+        try:
+            sections[place] = import_string(path)
+        except Exception as exc:
+            raise PluginError(
+                f"NPS Hub plugin '{label}' declares page_sections[{place!r}] = {path!r}, which failed to load: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+    return sections
 
 
 def _resolve(label, meta, attribute):
@@ -122,6 +154,7 @@ def _build(app_config):
         demo=_resolve(label, meta, "demo"),
         css=list(getattr(meta, "css", [])),
         js=list(getattr(meta, "js", [])),
+        page_sections=_page_sections(label, meta),
     )
 
 
@@ -159,3 +192,10 @@ def plugin_assets():
 
 def plugin_nav():
     return [entry for plugin in get_plugins() for entry in plugin.nav]
+
+
+def page_sections(place):
+    """The enabled plugins' section functions for ``place`` (a key of PAGE_SECTIONS)."""
+    if place not in PAGE_SECTIONS:
+        raise ValueError(f"Unknown page section place {place!r}; places: {', '.join(PAGE_SECTIONS)}.")
+    return [plugin.page_sections[place] for plugin in get_plugins() if place in plugin.page_sections]

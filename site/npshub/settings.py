@@ -426,6 +426,8 @@ LOGGING = {
 # Customer contacts (name, phone, e-mail) are deleted this many days after the response was
 # submitted, unless a plugin still needs them (an open callback); beat task feedback.purge_contacts.
 FEEDBACK_CONTACT_RETENTION_DAYS = env_int("FEEDBACK_CONTACT_RETENTION_DAYS", 365)
+# The key of the customer journeys' hash (npshub.feedback.journeys); empty: one derived from SECRET_KEY.
+FEEDBACK_CUSTOMER_KEY = os.environ.get("FEEDBACK_CUSTOMER_KEY", "")
 
 # --- Digest -------------------------------------------------------------------------------
 DIGEST_BATCH_SIZE = env_int("DIGEST_BATCH_SIZE", 500)          # recipients per Celery task / SMTP connection

@@ -37,6 +37,12 @@ def test_load_demo_is_idempotent_and_realistic():
     assert Response.objects.filter(language="en").exclude(comment="").exists()
     assert not Response.objects.filter(segment="").exists()
     assert CustomerContact.objects.filter(response__callback_consent=False).count() == 0
+    # A year of reach history: the awareness index climbs to about the seed's 76 %.
+    from npshub.reach import awareness
+
+    trend = awareness.monthly(12)
+    assert 70 <= trend[-1]["index"] <= 82 and trend[0]["index"] < 40
+    assert "awareness index now" in out.getvalue()
 
 
 def test_more_responses_later_adds_only_the_new_ones():

@@ -19,8 +19,8 @@ CHECK = Path(__file__).parent / "plugin_toggle" / "check_plugin_set.py"
 
 
 def test_builtin_plugins_register_through_entry_points():
-    assert {"nps_widgets", "callbacks", "rewards"} <= set(plugins.available())
-    assert {plugin.label for plugin in plugins.get_plugins()} == {"nps_widgets", "callbacks", "rewards"}
+    assert {"nps_widgets", "callbacks", "rewards", "plans"} <= set(plugins.available())
+    assert {plugin.label for plugin in plugins.get_plugins()} == {"nps_widgets", "callbacks", "rewards", "plans"}
 
 
 def test_plugins_contribute_blocks_routes_and_settings(client, django_user_model):

@@ -21,8 +21,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--responses", type=int, default=20000, help="How many demo responses (default 20000).")
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+        parser.add_argument("--without-history", dest="reach_history", action="store_false",
+                            help="Skip the year of reach history (digest deliveries, visits, lessons): tests count their own.")
 
-    def handle(self, responses, quiet_logins, **options):
+    def handle(self, responses, quiet_logins, reach_history=True, **options):
         with transaction.atomic():
             ensure_wagtail_roots()
             ensure_groups()  # after the roots: editors get page permissions on the tree's root
@@ -41,10 +43,11 @@ class Command(BaseCommand):
             home = load_digest(self.stdout)
             # The Russian tree: every demo page translated (plugins translate the pages they add).
             self.stdout.write(f"russian translations: {translate_tree(home, 'ru')} new")
-        from content.awareness import load_awareness
+        if reach_history:
+            from content.awareness import load_awareness
 
-        with transaction.atomic():
-            load_awareness(self.stdout)  # after the lessons and people: a year of reach history
+            with transaction.atomic():
+                load_awareness(self.stdout)  # after the lessons and people: a year of reach history
         rollups.ensure_built()  # demo data loaded before the rollups existed gets them now
         for plugin in plugins.get_plugins():
             if plugin.demo:

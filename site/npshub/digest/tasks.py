@@ -132,6 +132,13 @@ def _post_to_channels(reason, payload, flag):
         post_card.delay(record.pk, payload)
 
 
+def post_notice(reason, payload):
+    """A card for the channels that take the weekly results (TeamsChannel.post_weekly): reminders
+    and notices of the teams' own work (e.g. an action plan's check-in is due). ``reason`` names
+    the post in the admin's list (80 characters)."""
+    _post_to_channels(reason[:80], payload, "post_weekly")
+
+
 def post_alert(reason, payload):
     """An operational alert card to the channels that take alerts (TeamsChannel.post_alerts)."""
     _post_to_channels(reason, payload, "post_alerts")

@@ -14,6 +14,7 @@
 from django.db import transaction
 
 from npshub import events
+from npshub.feedback import journeys
 from npshub.feedback.masking import mask_pii
 from npshub.feedback.models import ConsentTombstone, CustomerContact, Response, ResponseChange
 
@@ -67,7 +68,8 @@ def erase(response, actor=None, channel="", actor_label=""):
         masked = mask_pii(current.comment)
         if masked != current.comment:
             changes["comment"] = ["(personal data)", "(masked)"]
-        Response.objects.filter(pk=current.pk).update(comment=masked, **NO_CONSENT)
+        current.customer_key = journeys.erased_key(current.customer_key)
+        Response.objects.filter(pk=current.pk).update(comment=masked, customer_key=current.customer_key, **NO_CONSENT)
         current.comment = current.comment_masked = masked
         for name, value in NO_CONSENT.items():
             setattr(current, name, value)

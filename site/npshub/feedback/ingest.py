@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from npshub import dates, events
 from npshub.csvrows import Report
-from npshub.feedback import erasure, reference, rollups, topics
+from npshub.feedback import erasure, journeys, reference, rollups, topics
 from npshub.feedback.bulk import Row, insert_rows, update_rows
 from npshub.feedback.masking import mask_pii
 from npshub.feedback.models import CustomerContact, Response, ResponseChange, Source
@@ -398,6 +398,7 @@ class Ingestor:
         if changed:
             topics.tag_responses(changed, rules=self._rules, replace=True)
         response_ids = [row.pk for row in (*added, *changed)]
+        journeys.assign_keys(response_ids)
         created_ids = ids
         if response_ids:
             transaction.on_commit(lambda: events.publish(
@@ -442,6 +443,7 @@ def store_new(pairs, via="demo"):
         reference.ensure(reference.values_of(responses))
         topics.tag_responses(responses, rules=rules)
         ids = [response.pk for response in responses]
+        journeys.assign_keys(ids)
         transaction.on_commit(lambda: events.publish(
             events.responses_received, sender=Response, response_ids=ids, created_ids=ids,
             event_id=f"responses-{uuid.uuid4().hex}",

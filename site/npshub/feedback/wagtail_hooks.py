@@ -12,6 +12,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_r
 from wagtail_modeladmin.views import InspectView
 
 from npshub.admin_records import RecordAdmin
+from npshub.feedback import journeys
 from npshub.feedback.models import CustomerContact, DimensionValue, PurgeRun, Response, Source, Topic
 from npshub.feedback.pulls.admin import PullRunAdmin, SourcePullAdmin, admin_urls
 from npshub.people import roles
@@ -62,6 +63,8 @@ class ResponseInspectView(InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["contact"] = None
+        answers = journeys.journey(self.instance)
+        context["journey"] = answers if len(answers) > 1 else []
         if roles.has_role(self.request.user, roles.CX_ADMIN):
             contact = CustomerContact.objects.filter(response=self.instance).first()
             if contact is not None:

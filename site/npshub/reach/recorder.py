@@ -1,9 +1,9 @@
 """Visits recorded off the request path.
 
-The middleware only adds to an in-memory buffer of this process (a counter per day x department x
-section and a set of (day, employee)); a background thread writes the buffer every
-``REACH_FLUSH_SECONDS`` (10) in a handful of queries, and once more when the process exits. Nothing
-about which pages a person read is kept: per person only "used the hub on that day" (ActiveDay).
+The middleware only adds to an in-memory counter of this process (no query on the request); a
+background thread writes it every ``REACH_FLUSH_SECONDS`` (10) in a handful of queries, and once more
+when the process exits. What is written is aggregated per day x department x section (UsageDay);
+per person only "used the hub on that day" (ActiveDay), never which pages they read.
 ``REACH_FLUSH_SECONDS=0``: no thread, ``flush()`` is called by whoever needs it (tests).
 """
 
@@ -26,8 +26,7 @@ SKIPPED = ("admin", "api", "static", "media", "t", "documents", "i18n", "account
 _SECTION = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 _lock = threading.Lock()
-_visits = Counter()
-_active = {}
+_visits = Counter()  # (day, user id, section) -> views, only until the next flush
 _thread = None
 
 
@@ -42,27 +41,26 @@ def section_of(path):
     return first
 
 
-def _department_id(user):
-    profile = getattr(user, "profile", None)
-    if profile is None:
-        return None
-    return profile.department_id or (profile.team.department_id if profile.team_id else None)
-
-
 def record(user, path, day=None):
-    """Count one visit of ``user`` to ``path`` (no I/O: into this process's buffer)."""
+    """Count one visit of ``user`` to ``path``: no I/O, into this process's buffer. The person's
+    department is looked up when the buffer is written, and only the department is kept."""
     section = section_of(path)
     if section is None:
         return
-    try:
-        department = _department_id(user)
-    except Exception:  # a profile without its row: the visit still counts
-        department = None
     day = day or timezone.localdate()
     with _lock:
-        _visits[(day, department, section)] += 1
-        _active.setdefault((day, user.pk), department)
+        _visits[(day, user.pk, section)] += 1
     _ensure_thread()
+
+
+def _departments(user_ids):
+    """{user id: department id or None} of the users that still exist: the profile's department,
+    else the team's (one query)."""
+    from django.contrib.auth import get_user_model
+
+    rows = get_user_model().objects.filter(pk__in=user_ids).values_list(
+        "pk", "profile__department_id", "profile__team__department_id")
+    return {user: dept or team_dept for user, dept, team_dept in rows}
 
 
 def pending():
@@ -73,7 +71,6 @@ def pending():
 def reset():
     with _lock:
         _visits.clear()
-        _active.clear()
 
 
 def flush():
@@ -82,12 +79,18 @@ def flush():
     from npshub.reach.models import ActiveDay, UsageDay
 
     with _lock:
-        visits, active = dict(_visits), dict(_active)
+        buffered = dict(_visits)
         _visits.clear()
-        _active.clear()
-    if not visits and not active:
+    if not buffered:
         return 0
     try:
+        departments = _departments({user for _day, user, _section in buffered})
+        visits, active = Counter(), {}
+        for (day, user, section), count in buffered.items():
+            if user not in departments:  # deleted meanwhile
+                continue
+            visits[(day, departments[user], section)] += count
+            active[(day, user)] = departments[user]
         for (day, department, section), count in visits.items():
             key = {"day": day, "department_id": department, "section": section}
             if not UsageDay.objects.filter(**key).update(visits=F("visits") + count):
@@ -101,13 +104,11 @@ def flush():
             ignore_conflicts=True,
         )
     except Exception:
-        log.exception("reach: could not write %s buffered visits; kept for the next flush", sum(visits.values()))
+        log.exception("reach: could not write %s buffered visits; kept for the next flush", sum(buffered.values()))
         with _lock:
-            _visits.update(visits)
-            for key, dept in active.items():
-                _active.setdefault(key, dept)
+            _visits.update(buffered)
         return 0
-    return sum(visits.values())
+    return sum(buffered.values())
 
 
 def _loop(interval):

@@ -7,11 +7,11 @@ import io
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from npshub.people import roles
+from npshub.spreadsheet import safe_cell
 from npshub.reach import awareness, usage
 
 
@@ -21,10 +21,15 @@ def _cx_admin(request):
 
 
 def _days(request):
+    """The period asked for (``?days=``, 7..366, default 90), or None when it is not one."""
     value = request.GET.get("days", "90")
     if not value.isdigit() or not 7 <= int(value) <= 366:
         return None
     return int(value)
+
+
+def _bad_days():
+    return HttpResponseBadRequest(_("'days' must be a whole number from 7 to 366."))
 
 
 def bars(points, value_key, label_key, height=120, width=640):
@@ -45,9 +50,8 @@ def bars(points, value_key, label_key, height=120, width=640):
 @require_GET
 def dashboard(request):
     _cx_admin(request)
-    days = _days(request)
-    if days is None:
-        return HttpResponseBadRequest(_("'days' must be a whole number from 7 to 366."))
+    if (days := _days(request)) is None:
+        return _bad_days()
     cfg = awareness.config()
     first, last = usage.period(days)
     trend = awareness.monthly(12, cfg)
@@ -70,25 +74,17 @@ def dashboard(request):
     return TemplateResponse(request, "reach/dashboard.html", context)
 
 
-def _safe(value):
-    """A cell never starts a spreadsheet formula (= + - @, tab, carriage return)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @require_GET
 def usage_csv(request):
     _cx_admin(request)
-    days = _days(request)
-    if days is None:
-        return HttpResponseBadRequest(_("'days' must be a whole number from 7 to 366."))
+    if (days := _days(request)) is None:
+        return _bad_days()
     first, last = usage.period(days)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["day", "department", "section", "visits"])
     for row in usage.export_rows(first, last):
-        writer.writerow([_safe(cell) for cell in row])
+        writer.writerow([safe_cell(cell) for cell in row])  # never a formula
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="nps-hub-usage-{first}-{last}.csv"'
     return response
@@ -98,5 +94,7 @@ def home_card(request):
     """The awareness index and its change for the home page, for CX admins only (else None)."""
     if not roles.has_role(request.user, roles.CX_ADMIN):
         return None
-    return awareness.summary()
+    from django.core.cache import cache
+
+    return cache.get_or_set("reach:awareness:home", awareness.summary, 60)
 

@@ -124,7 +124,7 @@ def test_unsubscribe_is_honoured(demo, smtp_server, client):
     issue = make_issue()
     output = send(issue)
     assert employee.email not in {m["To"].addresses[0].addr_spec for m in smtp_server.messages()}
-    assert SendLog.objects.get(recipient=employee).status == SendLog.OPTED_OUT
+    assert SendLog.objects.get(recipient=employee, mailing__issue=issue).status == SendLog.OPTED_OUT
     assert "skipped 1 " in output
 
 
@@ -136,7 +136,7 @@ def test_tracking_pixel_and_click_signed(demo, smtp_server, client):
     pixel = re.search(r'src="http://[^/]+(/t/o/[^"]+\.gif)"', html).group(1)
     click = re.search(r'href="http://[^/]+(/t/c/[^"]+/\d+/)"', html).group(1)
     assert client.get(pixel).status_code == 200
-    log = SendLog.objects.get(email=message["To"].addresses[0].addr_spec)
+    log = SendLog.objects.get(email=message["To"].addresses[0].addr_spec, mailing__issue=issue)
     assert log.opened_at and log.open_count == 1
     response = client.get(click)
     assert response.status_code == 302 and response["Location"].startswith("http")
@@ -161,11 +161,11 @@ def test_bounce_recorded_and_temporary_failure_retried(demo, tmp_path, settings)
         output = send(issue)
         total = User.objects.filter(is_active=True).exclude(email="").count()
         assert f"sent {total - 1} / skipped 0 / failed 1" in output
-        failed = SendLog.objects.get(recipient=bounce)
+        failed = SendLog.objects.get(recipient=bounce, mailing__issue=issue)
         assert failed.status == SendLog.FAILED and failed.error.startswith("550")
-        retried = SendLog.objects.get(recipient=flaky)
+        retried = SendLog.objects.get(recipient=flaky, mailing__issue=issue)
         assert retried.status == SendLog.SENT and retried.attempts == 2
         assert len(server.files()) == total - 1
-        assert Mailing.objects.get().finished_at is not None
+        assert Mailing.objects.get(issue=issue).finished_at is not None
     finally:
         server.stop()

@@ -21,7 +21,8 @@ def test_parts_of_disabled_plugins_are_gone(demo, client):
     client.force_login(admin)
     blocks = HomePage.body.field.stream_block.child_blocks
     assert ("headline_score" in blocks) == ("nps_widgets" in EXPECTED)
-    for label, route in (("callbacks", "/api/v1/callbacks/"), ("rewards", "/api/v1/rewards/me/")):
+    for label, route in (("callbacks", "/api/v1/callbacks/"), ("rewards", "/api/v1/rewards/me/"),
+                         ("plans", "/api/v1/plans/")):
         response = client.get(route)
         if label in EXPECTED:
             assert response.status_code == 200

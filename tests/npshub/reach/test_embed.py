@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from npshub.reach.models import EmbedSite
 from tests import factories as f
@@ -15,7 +16,7 @@ def site(**fields):
 
 
 def test_allowed_origin_gets_figures_others_are_refused(django_assert_max_num_queries):
-    f.responses("survey", __import__("datetime").date.today(), promoters=3, detractors=1)
+    f.responses("survey", timezone.localdate(), promoters=3, detractors=1)
     embed = site()
     anonymous = Client()
     response = anonymous.get(f"/embed/{embed.key}/score.json", HTTP_ORIGIN=ORIGIN)

@@ -26,7 +26,7 @@ def test_page_views_are_buffered_then_written_in_aggregate(client, django_assert
     client.force_login(boris)
     client.get("/learn/")
     assert UsageDay.objects.count() == 0 and recorder.pending() == 4  # nothing written on the request path
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert recorder.flush() == 4
     today = timezone.localdate()
     rows = sorted(UsageDay.objects.values_list("day", "department__slug", "section", "visits"))

@@ -114,6 +114,8 @@ class Response(models.Model):
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     consent_version = models.CharField(_("consent wording version"), max_length=50, blank=True)
     topics = models.ManyToManyField("feedback.Topic", blank=True, related_name="responses", verbose_name=_("topics"))
+    # Keyed hash of the customer's normalised contact (npshub.feedback.journeys); never the raw value.
+    customer_key = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     comment_changed_at = models.DateTimeField(null=True, blank=True)
