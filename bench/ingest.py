@@ -164,6 +164,7 @@ def main():
     parser.add_argument("--steps", default="first,again,changed", help="first, again, changed (comma-separated)")
     parser.add_argument("--compare-rows", type=int, default=0,
                         help="also import the first N rows by the row path (--row-path) into a fresh database")
+    parser.add_argument("--csv", help="import this file (written by an earlier run) instead of generating one")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--changed", help=argparse.SUPPRESS)
@@ -180,12 +181,15 @@ def main():
     csv_path, changed_path = workdir / "responses.csv", workdir / "responses-changed.csv"
     small_path = workdir / "responses-small.csv"
     started = time.perf_counter()
-    generate(csv_path, args.rows, args.shape)
+    if args.csv:
+        csv_path = Path(args.csv)
+    else:
+        generate(csv_path, args.rows, args.shape)
     if "changed" in args.steps:
         generate(changed_path, args.rows, args.shape, changed_share=0.1 / 0.45)  # about 10% of all rows change
     if args.compare_rows:
         generate(small_path, args.compare_rows, args.shape)
-    print(f"generated {args.rows:,} rows ({args.shape} shape) in {time.perf_counter() - started:.1f} s "
+    print(f"{'read' if args.csv else 'generated'} {args.rows:,} rows ({args.shape} shape) in {time.perf_counter() - started:.1f} s "
           f"({csv_path.stat().st_size / 1e6:.0f} MB)")
 
     server = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

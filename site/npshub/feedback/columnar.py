@@ -64,7 +64,7 @@ def _naive_moments(column):
     return text, stamps, pc.fill_null(pc.and_(shaped, same), False)
 
 
-def validate(batch, names):
+def validate(batch, names, tz):
     """The fast rows of one block: (mask, dict of cleaned columns for every row of the block)."""
     n = batch.num_rows
     empty = pa.array([""] * n, pa.string())
@@ -75,7 +75,10 @@ def validate(batch, names):
     for name in TEXT:
         fast = pc.and_(fast, _plain(col[name], _MAX[name]))
     text, stamps, moments_ok = _naive_moments(col["submitted_at"])
-    fast = pc.and_(fast, moments_ok)
+    # A local time that a clock change makes ambiguous or skips goes the row path (zoneinfo's rules).
+    earliest = pc.assume_timezone(stamps, timezone=str(tz), ambiguous="earliest", nonexistent="earliest")
+    latest = pc.assume_timezone(stamps, timezone=str(tz), ambiguous="latest", nonexistent="latest")
+    fast = pc.and_(fast, pc.and_(moments_ok, pc.fill_null(pc.equal(earliest, latest), False)))
     fast = pc.and_(fast, pc.match_substring_regex(col["score"], r"^(?:10|[0-9])$"))
     fast = pc.and_(fast, pc.match_substring_regex(col["csat"], r"^[1-5]?$"))
     fast = pc.and_(fast, pc.match_substring_regex(col["ces"], r"^[1-7]?$"))
@@ -90,7 +93,7 @@ def validate(batch, names):
     fast = pc.and_(fast, pc.or_(pc.equal(pc.utf8_length(email), 0),
                                 pc.and_(pc.string_is_ascii(email), pc.match_substring_regex(email, EMAIL))))
     fast = pc.fill_null(fast, False)
-    cleaned = dict(col, submitted_text=text, submitted_naive=stamps, **flags)
+    cleaned = dict(col, submitted_text=text, submitted_local=earliest, **flags)
     return fast, cleaned
 
 
@@ -186,7 +189,7 @@ class ColumnarImport:
 
     def _block(self, batch, names, first_line):
         lines, next_line = _line_numbers(batch, first_line)
-        fast, cleaned = validate(batch, names)
+        fast, cleaned = validate(batch, names, self.writer.tz)
         trimmed = pc.utf8_trim_whitespace(cleaned["external_id"])
         counts = pc.value_counts(trimmed)
         repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))

@@ -29,9 +29,8 @@ CACHE_LIMIT = 200_000  # distinct comments remembered (masked text, topics) acro
 CONTACTS = {"customer_name": "name", "customer_phone": "phone", "customer_email": "email"}
 
 
-def _utc_text(naive, tz, postgres):
-    """Naive site-time timestamps as the UTC text the database stores."""
-    local = pc.assume_timezone(naive, timezone=str(tz), ambiguous="earliest", nonexistent="earliest")
+def _utc_text(local, postgres):
+    """Site-time timestamps (columnar.validate) as the UTC text the database stores."""
     utc = local.cast(pa.timestamp("s", tz="UTC"))
     return pc.strftime(utc, format="%Y-%m-%d %H:%M:%S+00" if postgres else "%Y-%m-%d %H:%M:%S")
 
@@ -66,7 +65,7 @@ class Writer:
         """Store the new responses in ``col`` (columns from columnar.validate, fast rows only); returns their number."""
         n = len(col["external_id"])
         consent = pc.or_(col["callback_consent"], col["data_consent"])
-        submitted = _utc_text(col["submitted_naive"], self.tz, self.postgres)
+        submitted = _utc_text(col["submitted_local"], self.postgres)
         masked, comment_index, comment_topics = self._per_comment(col["comment"])
         now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S" + ("+00" if self.postgres else ""))
         values = {

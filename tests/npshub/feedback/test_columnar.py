@@ -97,3 +97,16 @@ def test_a_file_pyarrow_cannot_read_goes_on_by_rows_from_the_failing_block(tmp_p
     assert report.rejected == [(302, "not valid UTF-8 text")]
     assert Response.objects.filter(source=source).count() == 301
     assert importer.received > 0  # the blocks before the bad bytes went the columnar way
+
+
+def test_local_times_a_clock_change_skips_or_repeats_are_read_as_the_row_path_reads_them(tmp_path, settings):
+    settings.TIME_ZONE = "Europe/Berlin"
+    lines = ["d-1,2026-03-29T02:30:00,9,,,,,,,,,,,,,en", "d-2,2026-10-25T02:30:00,9,,,,,,,,,,,,,en",
+             "d-3,2026-10-25T12:00:00,9,,,,,,,,,,,,,en"]
+    for folder, args in (("c", ()), ("r", ("--row-path",))):
+        (tmp_path / folder).mkdir()
+        path = tmp_path / folder / "responses.csv"
+        path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+        run(path, f"dst-{folder}", *args)
+    assert snapshot(Source.objects.get(slug="dst-c")) == snapshot(Source.objects.get(slug="dst-r"))
+    assert Response.objects.filter(source__slug="dst-c").count() == 3
