@@ -173,7 +173,8 @@ def _journey(stdout, now):
     from npshub.feedback.ingest import ingest, source_for_import
 
     contact = {"customer_name": "Olga Demidova", "customer_phone": "+7 916 700-11-22", "callback_consent": True,
-               "data_consent": True, "team": "webshop", "product": "kettle", "channel": "online", "language": "en"}
+               "data_consent": True, "team": "webshop", "product": "kettle", "channel": "online", "language": "en",
+               "segment": "loyal", "region": "moscow"}
     records = [
         {"external_id": "demo-journey-1", "submitted_at": (now - timedelta(days=40)).isoformat(), "score": 10,
          "comment": "Fast delivery and the kettle is lovely.", **contact},
