@@ -83,7 +83,10 @@ def test_article_to_digest_to_outbox(demo, live_server, browser, settings):
     audience = User.objects.filter(is_active=True).exclude(email="").count()
     wait_for(lambda: SendLog.objects.filter(status=SendLog.SENT).count() == audience)
 
-    # 5. The outbox shows the branded emails, personalised per person.
+    # 5. The outbox (customer and staff mail: CX admins only) shows the branded emails, personalised per person.
+    cx_ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+    admin = cx_ctx.new_page()
+    sign_in(admin, url, "cxadmin", next_path="/admin/digest/outbox/")
     admin.goto(f"{url}/admin/digest/outbox/")
     # Each reader gets the issue in their language: the English page's title or its Russian translation's.
     titles = [issue.title, *(page.title for page in issue.get_translations())]
@@ -106,7 +109,7 @@ def test_article_to_digest_to_outbox(demo, live_server, browser, settings):
     expect(admin.frame_locator("iframe").locator("body")).to_contain_text(f"Hi {other.first_name},")
     # The email itself, as a mail client shows it, on a laptop and a phone.
     for width in (600, 390):
-        viewer = editor_ctx.new_page()
+        viewer = cx_ctx.new_page()
         viewer.set_viewport_size({"width": width, "height": 900})
         viewer.goto(html_url)
         expect(viewer.locator("body")).to_contain_text(theme.tokens()["logo"]["alt"])
@@ -129,3 +132,4 @@ def test_article_to_digest_to_outbox(demo, live_server, browser, settings):
     assert re.search(r"\d", page.locator(".digest__big").inner_text())
     employee_ctx.close()
     editor_ctx.close()
+    cx_ctx.close()

@@ -46,7 +46,7 @@ def test_accessible_basics(client, demo):
     sign_in(client)
     html = client.get("/").content.decode()
     assert '<main id="main"' in html and 'class="skip-link"' in html
-    assert 'alt="NPS Hub"' in html and '<nav class="site-nav" aria-label=' in html
+    assert 'alt="NPS Hub"' in html and '<nav class="site-nav" id="site-nav" aria-label=' in html
 
 
 class PageTreeTests(WagtailPageTestCase):
