@@ -71,10 +71,11 @@ def load_awareness(stdout):
     active, visits, logs = {}, Counter(), []
     never = set(u.pk for u in order[-max(2, len(order) // 20):])  # a few nobody reached yet
     passer_ids = {u.pk for u in passers}
-    this_month = today.replace(day=1)
+    tomorrow = today + datetime.timedelta(days=1)
     for back in range(12, -1, -1):
-        # The window the monthly trend reads: the 30 days up to the end of each calendar month.
-        month_end = min(awareness.add_months(this_month, 1 - back), today + datetime.timedelta(days=1))
+        # Month-long windows back from today, so they never overlap: the index now reads exactly the
+        # last one, whatever the day of the month (on the 1st too).
+        month_end = awareness.add_months(tomorrow, -back)
         share = ENGAGED_NOW - (ENGAGED_NOW - 0.10) * back / 12
         mailing = Mailing.objects.get_or_create(
             key=f"history-digest-{month_end - datetime.timedelta(days=1):%Y-%m}",

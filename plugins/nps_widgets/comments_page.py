@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from npshub import formats
+from npshub.feedback import reference
 from nps_widgets import data
 
 PER_PAGE = 20
@@ -56,6 +57,16 @@ def _link(state, **change):
     return comments_url(**merged)
 
 
+def _label_rows(rows):
+    """Each row's source and product as the reader's labels: one query per dimension for the page."""
+    rows = list(rows)
+    sources = reference.labels("source", {row.source.slug for row in rows})
+    products = reference.labels("product", {row.product for row in rows})
+    for row in rows:
+        row.source_label = sources.get(row.source.slug) or row.source.name
+        row.product_label = products.get(row.product, "")
+
+
 def comments(request):
     from nps_widgets.blocks import DIMENSION_LABELS  # blocks link here: import when serving
 
@@ -72,6 +83,7 @@ def comments(request):
             stats_filter, topic=state["topics"] or None, q=state["q"] or None, score_min=low, score_max=high,
         )
     page = Paginator(queryset if queryset is not None else [], PER_PAGE).get_page(request.GET.get("page"))
+    _label_rows(page.object_list)
     chips = [
         {"slug": slug, "name": name, "active": slug in state["topics"],
          "url": _link(state, topic=[t for t in state["topics"] if t != slug] if slug in state["topics"] else state["topics"] + [slug])}
@@ -91,7 +103,7 @@ def comments(request):
         active.append((dict(data.PERIODS)[state["period"]], _link(state, period="")))
     for name in data.FILTER_FIELDS:
         if state[name]:
-            active.append((f"{DIMENSION_LABELS[name]}: {state[name]}", _link(state, **{name: ""})))
+            active.append((f"{DIMENSION_LABELS[name]}: {reference.label(name, state[name])}", _link(state, **{name: ""})))
     page_links = {}
     if page.has_previous():
         page_links["previous"] = _link(state, page=page.previous_page_number())

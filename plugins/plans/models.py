@@ -66,7 +66,13 @@ class Plan(models.Model):
 
     @property
     def unit_name(self):
-        return self.team.name if self.team_id else self.department.name
+        """The team's label in the reader's language (its record's name until someone names it), or
+        the department's name."""
+        if self.team_id:
+            from npshub.feedback import reference
+
+            return reference.labels("team", [self.team.slug]).get(self.team.slug) or self.team.name
+        return self.department.name
 
     def team_slugs(self):
         """The ``team`` values of the customer responses the plan is measured on."""

@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from rewards import ledger
-from rewards.models import BadgeAward, Kudos, RewardItem
+from npshub.translated import translated
+from rewards.models import Badge, BadgeAward, Kudos, RewardItem
 from tests.browser.helpers import sign_in
 
 
@@ -40,9 +41,11 @@ def test_completing_a_callback_credits_points_and_the_first_callback_badge(demo,
     page.wait_for_load_state()
 
     page.goto(f"{live_server.url}/me/")
-    expect(page.locator("[data-badge=first-callback]")).to_contain_text("First callback")
+    # The badge's name in the caller's language ("Первый перезвон" for the demo caller).
+    name = translated(Badge.objects.get(slug="first-callback"), "name", caller.profile.language)
+    expect(page.locator("[data-badge=first-callback]")).to_contain_text(name)
     assert _balance(page) == before + 10  # the demo rule: 10 points for a reached customer
-    expect(page.locator(".rw-notes")).to_contain_text("First callback")
+    expect(page.locator(".rw-notes")).to_contain_text(name)
 
 
 def test_redeeming_in_the_store_reduces_balance_and_stock(demo, live_server, page):

@@ -31,9 +31,11 @@ def team_responses(team_slug, scores_now, scores_before, comment=""):
     from npshub.feedback.models import Response, Source
 
     source, _ = Source.objects.get_or_create(slug="digest-test", defaults={"name": "Digest test"})
-    # This month, and later than any demo answer, so the team's comment is the newest one.
-    now = max(timezone.now(), timezone.now().replace(day=1, hour=12) + datetime.timedelta(days=1))
-    before = now - datetime.timedelta(days=31)
+    # This month in the site time zone, and later than any demo answer, so the team's comment is the newest
+    # one; "before" mid-way through the previous month whatever the day (the 1st too).
+    month_start = timezone.localtime().replace(day=1, hour=12, minute=0, second=0, microsecond=0)
+    now = max(timezone.now(), month_start + datetime.timedelta(days=1))
+    before = month_start - datetime.timedelta(days=15)
     rows = [(now, s, comment) for s in scores_now] + [(before, s, "") for s in scores_before]
     Response.objects.bulk_create([
         Response(source=source, external_id=f"{team_slug}-{i}", submitted_at=at, score=score, team=team_slug, comment=text)

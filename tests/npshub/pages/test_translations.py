@@ -82,3 +82,25 @@ def test_lesson_progress_is_one_whatever_the_language(tree):
     complete(lesson, user)
     assert user_progress(user) == {"lessons_completed": 1, "lessons_total": 1}
     assert Page.objects.filter(translation_key=lesson.translation_key).count() == 2
+
+
+def whats_new_label(html):
+    """The label of Wagtail's "What's new" item in the sidebar's JSON props."""
+    import json
+    import re
+
+    found = re.search(r'"whats-new-in-wagtail-[\d.]+", "_id": \d+\}, "label": ("(?:[^"\\]|\\.)*")', html)
+    assert found, "no What's new item in the admin sidebar"
+    return json.loads(found.group(1))
+
+
+def test_admin_help_menu_in_each_editors_language():
+    """Wagtail formats its "What's new" help item once per process: after a Russian editor, an English
+    one still reads it in English."""
+    from django.test import Client
+
+    ru, en = Client(), Client()
+    ru.force_login(f.user("editor", language="ru"))
+    en.force_login(f.user("editor", language="en"))
+    assert whats_new_label(ru.get("/admin/").content.decode()).startswith("Что нового в Wagtail")
+    assert whats_new_label(en.get("/admin/").content.decode()).startswith("What's new in Wagtail")
