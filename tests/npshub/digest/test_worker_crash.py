@@ -79,7 +79,10 @@ def test_killed_worker_then_restart_sends_each_recipient_exactly_once(tmp_path, 
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait()
         stuck = SendLog.objects.filter(mailing=mailing, status=SendLog.SENDING).count()
-        assert stuck == 15  # the rest of the first batch, claimed but never accepted
+        # The rest of the first batch, claimed but never accepted; on a starved machine the SMTP timeout
+        # can end the first task before the kill, and the worker then holds the second batch's 5 too.
+        assert stuck in (15, 20)
+        assert stuck + 10 == SendLog.objects.filter(mailing=mailing).exclude(status=SendLog.PENDING).count()
         assert len(slow.files()) == 10
 
         # Restart: a new worker, and send_digest releases the dead worker's claims and finishes.
