@@ -26,7 +26,9 @@ def personal(users, since):
 
 def card(start, end):
     top = services.top_teams(start, end, 1)
-    return [f"Top team: {top[0]['name']} ({top[0]['points']} points)"] if top else []
+    if not top:
+        return []
+    return [_("Top team: %(name)s (%(points)s points)") % {"name": top[0]["name"], "points": number(top[0]["points"])}]
 
 
 SECTIONS = [

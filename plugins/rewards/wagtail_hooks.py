@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
-from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
+from npshub.admin_records import ReadOnlyPermissionHelper
 from npshub.people import roles
 from rewards import ledger, services
 from rewards.models import BalanceDrift, Badge, Challenge, Kudos, LedgerEntry, Redemption, RewardItem, Rule
@@ -59,19 +60,6 @@ class RewardsSnippets(SnippetViewSetGroup):
 
 
 register_snippet(RewardsSnippets)
-
-
-class ReadOnlyPermissionHelper(PermissionHelper):
-    """Records here are written by the system only: no add, edit or delete from the admin."""
-
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
 
 
 class LedgerButtonHelper(ButtonHelper):

@@ -352,7 +352,8 @@ def unsubscribe_headers(mailing, utoken):
 
 def preview_html(mailing_kind, source, user, private=True):
     """The email as ``user`` would get it (nothing stored, links not tracked). ``private=False``
-    (someone else looking) leaves out their points, which their profile shows nobody else."""
+    (someone else looking) leaves out the sections' personal lines (a plugin's figures about the
+    reader, such as their points), which nobody else sees."""
     from npshub.digest.mime import MessageTemplate
 
     language = getattr(getattr(user, "profile", None), "language", None) or "en"
@@ -363,7 +364,7 @@ def preview_html(mailing_kind, source, user, private=True):
     values["TOKEN"] = "preview"
     if not private and values.get("SECTIONS_TEXT"):
         with translation.override(language):
-            hidden = _("(Their points are private: a preview as someone else leaves them out.)")
+            hidden = _("(Their personal figures are private: a preview as someone else leaves them out.)")
         values["SECTIONS_TEXT"], values["SECTIONS_HTML"] = hidden, escape(hidden)
     message = MessageTemplate(subject, html, text, settings.DEFAULT_FROM_EMAIL)
     return subject, message.render_html(values), message.render_text(values)

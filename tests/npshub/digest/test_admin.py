@@ -112,5 +112,5 @@ def test_preview_as_someone_else_is_logged_once_and_leaves_their_points_out(clie
         other = client.get(f"/admin/digest/preview/{issue.pk}/html/?user={employee.pk}").content.decode()
     entries = list(PageLogEntry.objects.filter(action="digest.preview_as").values_list("page_id", "user_id", "data"))
     assert entries == [(issue.pk, editor.pk, {"employee_id": employee.pk, "employee": "employee"})]
-    assert "Their points are private" in other and "Your points:" not in other
-    assert "Their points are private" not in own
+    assert "Their personal figures are private" in other and "Your points:" not in other
+    assert "Their personal figures are private" not in own
