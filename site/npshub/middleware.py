@@ -26,12 +26,19 @@ class UserLanguageMiddleware:
 
 class BadInputMiddleware:
     """Bad input that reaches code outside DRF (pages, exports) as an overflow, a recursion or an
-    encoding error is a 400 (JSON under /api/, the theme's page otherwise), never a 500."""
+    encoding error is a 400 (JSON under /api/, the theme's page otherwise), never a 500; so is a
+    NUL character in the query string, on every page and API (no database can store it in text)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            # PostgreSQL cannot hold a NUL in text: refuse it here rather than at the first query.
+            from npshub.views import bad_request
+
+            logger.warning("400 for %s %s: NUL in the query string", request.method, request.path)
+            return bad_request(request, BadRequest("A query parameter contains a NUL character (%00)."))
         return self.get_response(request)
 
     def process_exception(self, request, exception):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from npshub import params
+from npshub.formats import number
 from npshub.digest import mailing as mailing_lib
 from npshub.digest import sending
 from npshub.digest.models import Mailing, SendLog
@@ -153,11 +154,11 @@ def send_now(request, page_id):
     _require_editor(request)
     issue = get_object_or_404(DigestPage, pk=page_id)
     if not issue.live:
-        messages.error(request, "Publish the issue before sending it.")
+        messages.error(request, _("Publish the issue before sending it."))
         return redirect("digest_preview", page_id)
     send_issue.delay_on_commit(issue.pk)
-    messages.success(request, f"“{issue.title}” is being sent to {mailing_lib.audience(issue).count()} people. "
-                              "Recipients who already received it are skipped.")
+    messages.success(request, _("“%(subject)s” is being sent to %(count)s people. Recipients who already "
+                                "received it are skipped.") % {"subject": issue.title, "count": number(mailing_lib.audience(issue).count())})
     return redirect("digest_desk")
 
 
@@ -175,7 +176,7 @@ def announcement_send(request, announcement_id):
     if request.method == "POST":
         send_announcement.delay_on_commit(announcement.pk)
         messages.success(request, _("“%(subject)s” is being sent to %(count)s people. Recipients who already "
-                                    "received it are skipped.") % {"subject": announcement.subject, "count": audience.count()})
+                                    "received it are skipped.") % {"subject": announcement.subject, "count": number(audience.count())})
         return redirect("digest_desk")
     mailing = Mailing.objects.filter(key=announcements.key(announcement)).first()
     return TemplateResponse(request, "digest/admin/announcement_send.html", {

@@ -114,3 +114,27 @@ def test_preview_as_someone_else_is_logged_once_and_leaves_their_points_out(clie
     assert entries == [(issue.pk, editor.pk, {"employee_id": employee.pk, "employee": "employee"})]
     assert "Their personal figures are private" in other and "Your points:" not in other
     assert "Their personal figures are private" not in own
+
+
+def test_send_messages_speak_the_editors_language(client, demo, settings, django_capture_on_commit_callbacks):
+    """The desk's send answers in the editor's language, with the audience count in its locale format."""
+    from django.contrib.messages import get_messages
+
+    from npshub.digest import mailing as mailing_lib
+
+    settings.EMAIL_HOST = ""
+    editor = login(client, "editor")
+    editor.profile.language = "ru"
+    editor.profile.save()
+    draft = make_issue(title="Draft issue", live=False)
+    response = client.post(f"/admin/digest/send/{draft.pk}/")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Опубликуйте выпуск, прежде чем отправлять его."]
+    issue = make_issue()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/digest/send/{issue.pk}/")
+    count = mailing_lib.audience(issue).count()
+    assert 0 < count < 1000  # no thousands separator to spell out below
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [  # the first one is not shown yet
+        "Опубликуйте выпуск, прежде чем отправлять его.",
+        f"«{issue.title}» отправляется адресатам: {count}. Кто уже получил письмо, пропускается.",
+    ]
