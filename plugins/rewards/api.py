@@ -161,6 +161,19 @@ class RedemptionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """Reject: the points go back through a refund entry, the stock is restored."""
         return self._decide(request, pk, False)
 
+    @extend_schema(request=None, responses=RedemptionSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Your own redemption, still waiting for approval: cancelled, the points and the stock return.
+        404 for anyone else's; 409 once decided."""
+        try:
+            redemption = services.cancel(params.as_id(pk), request.user)
+        except Redemption.DoesNotExist:
+            raise NotFound("No such redemption of yours.") from None
+        except services.StoreConflict as exc:
+            raise Conflict(str(exc)) from None
+        return Response(RedemptionSerializer(redemption).data)
+
 
 class KudosViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Kudos received by ``?user=<id>`` (default: you); POST {to, message} to thank a colleague."""

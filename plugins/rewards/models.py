@@ -325,8 +325,9 @@ class RewardItem(TranslatedFields, index.Indexed, models.Model):
 
 
 class Redemption(models.Model):
-    PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
-    STATUSES = [(PENDING, _("Waiting for approval")), (APPROVED, _("Approved")), (REJECTED, _("Rejected (refunded)"))]
+    PENDING, APPROVED, REJECTED, CANCELLED = "pending", "approved", "rejected", "cancelled"
+    STATUSES = [(PENDING, _("Waiting for approval")), (APPROVED, _("Approved")), (REJECTED, _("Rejected (refunded)")),
+                (CANCELLED, _("Cancelled (refunded)"))]
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="redemptions")
     item = models.ForeignKey(RewardItem, on_delete=models.PROTECT, related_name="redemptions")

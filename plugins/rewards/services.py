@@ -88,23 +88,42 @@ def decide(redemption_id, manager, approve):
             raise DecisionRefused(refusal)
         if redemption.status != Redemption.PENDING:
             raise StoreConflict(_("This redemption was already decided."))
-        redemption.decided_by, redemption.decided_at = manager, timezone.now()
         if approve:
+            redemption.decided_by, redemption.decided_at = manager, timezone.now()
             redemption.status = Redemption.APPROVED
+            redemption.save()
         else:
-            redemption.status = Redemption.REJECTED
-            redemption.refund = ledger.post(
-                redemption.user, redemption.price, _("Refund: %(name)s (not approved)") % {"name": redemption.item.tr.name},
-                kind=LedgerEntry.REFUND, event_type="redemption", event_id=redemption.debit.event_id,
-                approved_by=manager, reverses=redemption.debit,
-            )
-            RewardItem.objects.filter(pk=redemption.item_id).update(stock=F("stock") + 1)
-        redemption.save()
+            _refund(redemption, manager, Redemption.REJECTED, _("Refund: %(name)s (not approved)"))
     badges.notify(
         redemption.user,
         (_("Your %(name)s was approved.") if approve else _("Your %(name)s was not approved; the points are back."))
         % {"name": redemption.item.tr.name},
     )
+    return redemption
+
+
+def _refund(redemption, by, status, reason):
+    """End a pending redemption (locked by the caller) with ``status``: the points back through a
+    refund entry that reverses the debit, the item back in stock."""
+    redemption.decided_by, redemption.decided_at, redemption.status = by, timezone.now(), status
+    redemption.refund = ledger.post(
+        redemption.user, redemption.price, reason % {"name": redemption.item.tr.name},
+        kind=LedgerEntry.REFUND, event_type="redemption", event_id=redemption.debit.event_id,
+        approved_by=by, reverses=redemption.debit,
+    )
+    RewardItem.objects.filter(pk=redemption.item_id).update(stock=F("stock") + 1)
+    redemption.save()
+
+
+def cancel(redemption_id, user):
+    """The buyer takes back a redemption still waiting for approval: points and stock return.
+    Raises Redemption.DoesNotExist for anyone else's (as if it did not exist), StoreConflict once decided."""
+    with transaction.atomic():
+        redemption = (Redemption.objects.select_for_update(of=("self",)).select_related("item", "debit")
+                      .get(pk=redemption_id, user=user))
+        if redemption.status != Redemption.PENDING:
+            raise StoreConflict(_("This redemption was already decided."))
+        _refund(redemption, user, Redemption.CANCELLED, _("Refund: %(name)s (cancelled)"))
     return redemption
 
 

@@ -5,6 +5,7 @@ from rewards import views
 urlpatterns = [
     path("rewards/", views.store, name="store"),
     path("rewards/items/<int:item_id>/redeem/", views.redeem, name="redeem"),
+    path("rewards/redemptions/<int:redemption_id>/cancel/", views.cancel, name="cancel"),
     path("rewards/approvals/", views.approvals, name="approvals"),
     path("rewards/approvals/<int:redemption_id>/", views.decide, name="decide"),
     path("rewards/leaderboards/", views.leaderboards, name="leaderboards"),

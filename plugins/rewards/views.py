@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from npshub import metrics
+from npshub import metrics, params
+from npshub.formats import number
 from npshub.feedback import stats
 from npshub.feedback.filters import StatsFilter
 from npshub.people import roles
@@ -71,6 +72,21 @@ def redeem(request, item_id):
             messages.success(request, _("%(name)s is reserved and waits for your manager's approval.") % {"name": redemption.item.tr.name})
         else:
             messages.success(request, _("%(name)s is yours. Enjoy!") % {"name": redemption.item.tr.name})
+    return redirect("rewards:store")
+
+
+@require_POST
+def cancel(request, redemption_id):
+    """The buyer cancels a redemption still waiting for approval: the points and the stock return."""
+    try:
+        redemption = services.cancel(params.as_id(redemption_id), request.user)
+    except Redemption.DoesNotExist:
+        raise Http404 from None
+    except services.StoreConflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(name)s is cancelled; its %(points)s points are back.")
+                         % {"name": redemption.item.tr.name, "points": number(redemption.price)})
     return redirect("rewards:store")
 
 

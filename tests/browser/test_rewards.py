@@ -16,7 +16,8 @@ from tests.browser.helpers import sign_in
 
 
 def _balance(page):
-    return int(page.locator("[data-balance]").first.inner_text())
+    """The balance as shown, in the reader's locale ("1,250" in English, "1 250" in Russian)."""
+    return int(re.sub(r"[^\d-]", "", page.locator("[data-balance]").first.inner_text()))
 
 
 @pytest.mark.skipif(not apps.is_installed("callbacks"), reason="needs the callbacks plugin's caller pages")
@@ -52,7 +53,7 @@ def test_redeeming_in_the_store_reduces_balance_and_stock(demo, live_server, pag
     sign_in(page, live_server.url, "employee", next_path="/rewards/")
     mug = RewardItem.objects.get(name="Branded mug")
     card = page.locator(f"[data-item='{mug.pk}']")
-    balance, stock = _balance(page), int(card.locator("[data-stock]").inner_text())
+    balance, stock = _balance(page), int(re.sub(r"\D", "", card.locator("[data-stock]").inner_text()))
     card.locator("a.button").click()  # first what it costs and leaves, then the confirmation
     expect(page.locator("h1")).to_have_text("Confirm the redemption")
     assert int(page.locator("[data-after]").inner_text().replace(",", "")) == balance - mug.price
@@ -62,8 +63,24 @@ def test_redeeming_in_the_store_reduces_balance_and_stock(demo, live_server, pag
     page.click("button:has-text('Spend')")
     expect(page.locator(".message--success")).to_contain_text("Branded mug is yours")
     assert _balance(page) == balance - mug.price
-    assert int(page.locator(f"[data-item='{mug.pk}'] [data-stock]").inner_text()) == stock - 1
+    assert int(re.sub(r"\D", "", page.locator(f"[data-item='{mug.pk}'] [data-stock]").inner_text())) == stock - 1
     expect(page.locator("table")).to_contain_text("Branded mug")
+
+    # An item that needs the manager's approval waits; its buyer can still cancel it, on a phone too.
+    RewardItem.objects.filter(pk=mug.pk).update(needs_approval=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    balance = _balance(page)
+    page.locator(f"[data-item='{mug.pk}'] a.button").click()
+    page.click("button:has-text('Spend')")
+    expect(page.locator(".message--success")).to_contain_text("waits for your manager's approval")
+    assert _balance(page) == balance - mug.price
+    assert page.evaluate("() => document.scrollingElement.scrollWidth <= window.innerWidth")
+    page.locator("button[data-cancel]").click()
+    expect(page.locator(".message--success")).to_contain_text(f"Branded mug is cancelled; its {mug.price} points are back.")
+    assert _balance(page) == balance
+    expect(page.locator("table")).to_contain_text("Cancelled (refunded)")
+    expect(page.locator("button[data-cancel]")).to_have_count(0)
 
 
 def test_a_team_challenge_shows_progress(demo, live_server, page):

@@ -117,6 +117,50 @@ def test_approval_and_rejection_with_refund(team, employee, item):
     assert item.stock == 2
 
 
+def test_the_buyer_cancels_a_pending_redemption_and_gets_points_and_stock_back(team, employee, item):
+    manager = f.user("team_manager", team=team)
+    colleague = f.user("employee", team=team)
+    RewardItem.objects.filter(pk=item.pk).update(needs_approval=True)
+    ledger.credit(employee, 300, "Bonus")
+    first = f.api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/").json()
+    second = f.api(employee).post(f"/api/v1/rewards/items/{item.pk}/redeem/").json()
+    stock = RewardItem.objects.get(pk=item.pk).stock
+    # Nobody else may cancel it: a colleague and the manager who decides it get a 404, as for a stranger's.
+    assert f.api(colleague).post(f"/api/v1/rewards/redemptions/{first['id']}/cancel/").status_code == 404
+    assert f.api(manager).post(f"/api/v1/rewards/redemptions/{first['id']}/cancel/").status_code == 404
+    assert f.api(employee).post("/api/v1/rewards/redemptions/99999999999999999999/cancel/").status_code == 404
+
+    cancelled = f.api(employee).post(f"/api/v1/rewards/redemptions/{first['id']}/cancel/")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert ledger.balance(employee) == 200 == ledger.ledger_sum(employee)
+    refund = Redemption.objects.get(pk=first["id"]).refund
+    assert (refund.amount, refund.kind, refund.reverses_id) == (100, LedgerEntry.REFUND, Redemption.objects.get(pk=first["id"]).debit_id)
+    assert RewardItem.objects.get(pk=item.pk).stock == stock + 1
+    # Once ended or decided, no second refund.
+    assert f.api(employee).post(f"/api/v1/rewards/redemptions/{first['id']}/cancel/").status_code == 409
+    manager.managed_teams.add(team)
+    assert f.api(manager).post(f"/api/v1/rewards/redemptions/{second['id']}/approve/").json()["status"] == "approved"
+    assert f.api(employee).post(f"/api/v1/rewards/redemptions/{second['id']}/cancel/").status_code == 409
+    assert ledger.balance(employee) == 200
+
+
+def test_cancel_from_the_store_page(client, employee, item):
+    RewardItem.objects.filter(pk=item.pk).update(needs_approval=True)
+    ledger.credit(employee, 100, "Bonus")
+    client.force_login(employee)
+    client.post(f"/rewards/items/{item.pk}/redeem/")
+    redemption = Redemption.objects.get(user=employee)
+    page = client.get("/rewards/").content.decode()
+    assert f'action="/rewards/redemptions/{redemption.pk}/cancel/"' in page
+    assert client.get(f"/rewards/redemptions/{redemption.pk}/cancel/").status_code == 405  # GET changes nothing
+    answer = client.post(f"/rewards/redemptions/{redemption.pk}/cancel/", follow=True)
+    assert "is cancelled; its 100 points are back." in answer.content.decode()
+    assert ledger.balance(employee) == 100
+    assert f'action="/rewards/redemptions/{redemption.pk}/cancel/"' not in answer.content.decode()
+    client.force_login(f.user("employee"))
+    assert client.post(f"/rewards/redemptions/{redemption.pk}/cancel/").status_code == 404
+
+
 def test_redeem_costs_a_bounded_number_of_queries(employee, item, django_assert_max_num_queries):
     ledger.credit(employee, 500, "Bonus")
     client = f.api(employee)
