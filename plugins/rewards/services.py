@@ -93,7 +93,7 @@ def decide(redemption_id, manager, approve):
             redemption.status = Redemption.APPROVED
             redemption.save()
         else:
-            _refund(redemption, manager, Redemption.REJECTED, _("Refund: %(name)s (not approved)"))
+            _refund(redemption, manager, Redemption.REJECTED, _("Refund: %(name)s (not approved)"), approved_by=manager)
     badges.notify(
         redemption.user,
         (_("Your %(name)s was approved.") if approve else _("Your %(name)s was not approved; the points are back."))
@@ -102,14 +102,15 @@ def decide(redemption_id, manager, approve):
     return redemption
 
 
-def _refund(redemption, by, status, reason):
+def _refund(redemption, by, status, reason, approved_by=None):
     """End a pending redemption (locked by the caller) with ``status``: the points back through a
-    refund entry that reverses the debit, the item back in stock."""
+    refund entry that reverses the debit, the item back in stock. ``approved_by``: the manager who
+    rejected it; none when the buyer cancels (nobody approves a change of their own points)."""
     redemption.decided_by, redemption.decided_at, redemption.status = by, timezone.now(), status
     redemption.refund = ledger.post(
         redemption.user, redemption.price, reason % {"name": redemption.item.tr.name},
         kind=LedgerEntry.REFUND, event_type="redemption", event_id=redemption.debit.event_id,
-        approved_by=by, reverses=redemption.debit,
+        approved_by=approved_by, reverses=redemption.debit,
     )
     RewardItem.objects.filter(pk=redemption.item_id).update(stock=F("stock") + 1)
     redemption.save()

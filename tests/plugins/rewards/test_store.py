@@ -134,7 +134,8 @@ def test_the_buyer_cancels_a_pending_redemption_and_gets_points_and_stock_back(t
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
     assert ledger.balance(employee) == 200 == ledger.ledger_sum(employee)
     refund = Redemption.objects.get(pk=first["id"]).refund
-    assert (refund.amount, refund.kind, refund.reverses_id) == (100, LedgerEntry.REFUND, Redemption.objects.get(pk=first["id"]).debit_id)
+    assert (refund.amount, refund.kind, refund.reverses_id, refund.approved_by) == (
+        100, LedgerEntry.REFUND, Redemption.objects.get(pk=first["id"]).debit_id, None)
     assert RewardItem.objects.get(pk=item.pk).stock == stock + 1
     # Once ended or decided, no second refund.
     assert f.api(employee).post(f"/api/v1/rewards/redemptions/{first['id']}/cancel/").status_code == 409
