@@ -1,13 +1,11 @@
 """Recovered customers: a called-back customer who later answers as a promoter or passive.
 
 A customer is recovered when a response submitted AFTER a completed callback in which they were
-reached carries a score >= CALLBACKS_RECOVERY_MIN_SCORE and shares a contact key with the
-called-back response (same phone, last 10 digits, or same e-mail, case-insensitive). Each
-callback is credited once, to the first such response; the event id is per callback.
+reached carries a score >= CALLBACKS_RECOVERY_MIN_SCORE and is the same customer as the
+called-back response by the journeys' rule (npshub.feedback.journeys.customer_key: the phone's
+last 10 digits, or without a phone the e-mail, case-insensitive). Each callback is credited once,
+to the first such response; the event id is per callback.
 """
-
-import hashlib
-import re
 
 from django.conf import settings
 from django.db import transaction
@@ -15,20 +13,15 @@ from django.utils import timezone
 
 from callbacks.models import AuditLog, Callback, Outcome
 from npshub import events
-from npshub.feedback import nps
+from npshub.feedback import journeys, nps
 from npshub.feedback.models import CustomerContact
 
 
 def contact_key(phone="", email=""):
-    """Keys that identify a customer across responses: sha256 of the phone's last 10 digits and
-    of the lower-cased e-mail (hashes, so the rule can be stated without handling the data)."""
-    keys = set()
-    digits = re.sub(r"\D", "", phone or "")
-    if len(digits) >= 7:
-        keys.add("p:" + hashlib.sha256(digits[-10:].encode()).hexdigest())
-    if email and "@" in email:
-        keys.add("e:" + hashlib.sha256(email.strip().lower().encode()).hexdigest())
-    return keys
+    """The customer's match keys: the one rule of npshub.feedback.journeys (their normalised phone, or
+    without one their e-mail, as a keyed hash), so recoveries and journeys see the same customer."""
+    key = journeys.customer_key(phone, email)
+    return {key} if key else set()
 
 
 def detect_recoveries(response_ids):

@@ -1,6 +1,8 @@
 """Callbacks' parts of the core's outputs (npshub.sections): the period's callback wins on the digest
 page, in the digest e-mail and on Teams cards (summaries hold no personal data of customers)."""
 
+from django.utils.translation import gettext as _
+
 from callbacks import metrics_provider
 from npshub.sections import Section
 
@@ -10,7 +12,8 @@ def figures(start, end):
 
 
 def card(start, end):
-    return [f"Callback win: {win['summary']} — {win['caller']}" for win in metrics_provider.wins(start, end, 1)]
+    return [_("Callback win: %(summary)s — %(caller)s") % {"summary": win["summary"], "caller": win["caller"]}
+            for win in metrics_provider.wins(start, end, 1)]
 
 
 SECTIONS = [

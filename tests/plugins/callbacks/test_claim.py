@@ -200,6 +200,25 @@ def test_recovery_rule_and_event(django_capture_on_commit_callbacks):
     assert callback.recovery_response == winner
 
 
+def test_recovery_matches_customers_as_their_journey_does(django_capture_on_commit_callbacks):
+    """One rule for "the same customer" (npshub.feedback.journeys): an e-mail-only customer is matched
+    by e-mail whatever its case, and the later answer joins the called-back answer's journey."""
+    from npshub.feedback import journeys
+    from npshub.feedback.models import Response
+
+    callback = h.callback(phone="", email="Boris@Example.net")
+    caller = h.person("caller", acknowledged=True)
+    workflow.claim(caller, callback.pk)
+    workflow.record_outcome(caller, callback.pk, "reached")
+    later = h.customer(score=10, phone="", email="boris@example.NET", submitted_at=timezone.now() + timedelta(days=2))
+    journeys.assign_keys([callback.response_id, later.pk])  # as ingestion does
+    with django_capture_on_commit_callbacks(execute=True):
+        events.publish(events.responses_received, sender=Response, response_ids=[later.pk], created_ids=[later.pk], event_id="y")
+    callback.refresh_from_db()
+    assert callback.recovery_response == later
+    assert later.pk in [r.pk for r in journeys.journey(Response.objects.get(pk=callback.response_id))]
+
+
 def test_exemplary_event_once(django_capture_on_commit_callbacks):
     callback = h.callback()
     caller, editor = h.person("caller", acknowledged=True), h.person("editor")
