@@ -56,3 +56,11 @@ def done_call(caller=None, notes=NOTES, outcome="reached", **kwargs):
     workflow.record_outcome(caller, call.pk, outcome, notes=notes, resolved=True)
     call.refresh_from_db()
     return call, recording, caller
+
+
+def shows_phone(text):
+    """Whether ``text`` shows the helpers' customer phone (+7 916 123-45-67) in any usual spelling; not
+    fooled by "916" inside a longer number such as a timestamp's microseconds."""
+    import re
+
+    return bool(re.search(r"(?<!\d)916(?!\d)|123-?45-?67|9161234567", text))
