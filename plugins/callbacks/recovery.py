@@ -17,13 +17,6 @@ from npshub.feedback import journeys, nps
 from npshub.feedback.models import CustomerContact
 
 
-def contact_key(phone="", email=""):
-    """The customer's match keys: the one rule of npshub.feedback.journeys (their normalised phone, or
-    without one their e-mail, as a keyed hash), so recoveries and journeys see the same customer."""
-    key = journeys.customer_key(phone, email)
-    return {key} if key else set()
-
-
 def detect_recoveries(response_ids):
     """Credit the callbacks whose customer came back among ``response_ids`` (new responses)."""
     new = list(
@@ -33,9 +26,10 @@ def detect_recoveries(response_ids):
     )
     if not new:
         return []
-    by_key = {}
+    by_key = {}  # the journeys' customer key → the new responses of that customer
     for contact in new:
-        for key in contact_key(contact.phone, contact.email):
+        key = journeys.customer_key(contact.phone, contact.email)
+        if key:
             by_key.setdefault(key, []).append(contact.response)
     recovered = []
     candidates = Callback.objects.filter(
@@ -47,7 +41,7 @@ def detect_recoveries(response_ids):
         if contact is None:
             continue
         later = sorted(
-            (r for key in contact_key(contact.phone, contact.email) for r in by_key.get(key, [])
+            (r for r in by_key.get(journeys.customer_key(contact.phone, contact.email), [])
              if r.submitted_at > callback.completed_at),
             key=lambda r: r.submitted_at,
         )
@@ -70,15 +64,16 @@ def detect_recoveries(response_ids):
 
 def later_nps(rows, reached_ids):
     """Later NPS of queued customers who were reached against those who were not: each group's
-    responses submitted after their callback was queued, matched by contact key. ``rows`` are
+    responses submitted after their callback was queued, matched by the journeys' customer key. ``rows`` are
     callback dicts (pk, response_id, created_at)."""
     response_ids = [r["response_id"] for r in rows]
     contacts = {c.response_id: c for c in CustomerContact.objects.filter(response_id__in=response_ids)}
     keys_by_callback = {}
     for r in rows:
         contact = contacts.get(r["response_id"])
-        if contact:
-            keys_by_callback[r["pk"]] = (contact_key(contact.phone, contact.email), r["created_at"])
+        key = journeys.customer_key(contact.phone, contact.email) if contact else ""
+        if key:
+            keys_by_callback[r["pk"]] = (key, r["created_at"])
     if not keys_by_callback:
         return {"called": nps.score_result(0, 0, 0), "not_called": nps.score_result(0, 0, 0)}
     later = {}
@@ -87,11 +82,12 @@ def later_nps(rows, reached_ids):
     ):
         if contact.response.score is None:
             continue
-        for key in contact_key(contact.phone, contact.email):
+        key = journeys.customer_key(contact.phone, contact.email)
+        if key:
             later.setdefault(key, []).append((contact.response.submitted_at, contact.response.score))
     groups = {"called": [0, 0, 0], "not_called": [0, 0, 0]}
-    for pk, (keys, since) in keys_by_callback.items():
-        scores = {(at, score) for key in keys for at, score in later.get(key, []) if at > since}
+    for pk, (key, since) in keys_by_callback.items():
+        scores = {(at, score) for at, score in later.get(key, []) if at > since}
         group = groups["called" if pk in reached_ids else "not_called"]
         for _at, score in scores:
             group[nps.category_index(score)] += 1
