@@ -63,8 +63,8 @@ def _label_rows(rows):
     sources = reference.labels("source", {row.source.slug for row in rows})
     products = reference.labels("product", {row.product for row in rows})
     for row in rows:
-        row.source_label = sources.get(row.source.slug) or row.source.name
-        row.product_label = products.get(row.product, "")
+        row.source_label = sources[row.source.slug]  # a label, else the source's name (reference's fallbacks)
+        row.product_label = products.get(row.product, "")  # "" for an answer without a product
 
 
 def comments(request):

@@ -71,7 +71,7 @@ class Plan(models.Model):
         if self.team_id:
             from npshub.feedback import reference
 
-            return reference.labels("team", [self.team.slug]).get(self.team.slug) or self.team.name
+            return reference.label("team", self.team.slug)
         return self.department.name
 
     def team_slugs(self):
