@@ -146,6 +146,11 @@ def test_send(request, page_id):
     return redirect(f"{request.path.rsplit('test-send/', 1)[0]}?user={_employee(request).pk}")
 
 
+def _being_sent(subject, count):
+    return _("“%(subject)s” is being sent to %(count)s people. Recipients who already received it are skipped.") % {
+        "subject": subject, "count": number(count)}
+
+
 @require_POST
 def send_now(request, page_id):
     from npshub.digest.tasks import send_issue
@@ -157,8 +162,7 @@ def send_now(request, page_id):
         messages.error(request, _("Publish the issue before sending it."))
         return redirect("digest_preview", page_id)
     send_issue.delay_on_commit(issue.pk)
-    messages.success(request, _("“%(subject)s” is being sent to %(count)s people. Recipients who already "
-                                "received it are skipped.") % {"subject": issue.title, "count": number(mailing_lib.audience(issue).count())})
+    messages.success(request, _being_sent(issue.title, mailing_lib.audience(issue).count()))
     return redirect("digest_desk")
 
 
@@ -175,8 +179,7 @@ def announcement_send(request, announcement_id):
     audience = announcements.audience(announcement)
     if request.method == "POST":
         send_announcement.delay_on_commit(announcement.pk)
-        messages.success(request, _("“%(subject)s” is being sent to %(count)s people. Recipients who already "
-                                    "received it are skipped.") % {"subject": announcement.subject, "count": number(audience.count())})
+        messages.success(request, _being_sent(announcement.subject, audience.count()))
         return redirect("digest_desk")
     mailing = Mailing.objects.filter(key=announcements.key(announcement)).first()
     return TemplateResponse(request, "digest/admin/announcement_send.html", {
