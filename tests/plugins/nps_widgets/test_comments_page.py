@@ -60,5 +60,21 @@ def test_search_topics_scores_and_bad_input(world, client):
         assert response.status_code == 200 and "<script>" not in response.content.decode().split("<main", 1)[1]
 
 
+def test_a_russian_reader_reads_labels_and_topic_names_in_russian(world, client):
+    """Each row's source, product and topic chips in the reader's language, as the filters above it."""
+    from npshub.feedback.models import DimensionValue, Topic
+    from wagtail.models import Locale
+
+    Topic.objects.filter(slug="delivery-late").update(name_ru="Поздняя доставка")
+    DimensionValue.objects.create(dimension="product", slug="kettle", label="Электрочайник",
+                                  locale=Locale.objects.get_or_create(language_code="ru")[0])
+    world[24].__class__.objects.filter(pk=world[24].pk).update(product="kettle")
+    client.force_login(f.user("employee", language="ru"))
+    html = client.get("/comments/").content.decode()
+    row = html.split(f'data-comment="{world[24].pk}"', 1)[1].split("</li>", 1)[0]
+    assert "Поздняя доставка" in row and "Электрочайник" in row
+    assert "Late delivery" not in row and "kettle" not in row.replace("the kettle", "")
+
+
 def test_links_keep_the_filters():
     assert comments_page.comments_url(topic="late", period="90", band="") == "/comments/?topic=late&period=90"
