@@ -18,7 +18,7 @@ from tests.browser.helpers import sign_in
 def test_caller_journey_and_employee_sees_nothing(live_server, demo, page, browser, tmp_path):
     base = live_server.url
     # The demo caller reads Russian; this journey follows the English labels (the Russian
-    # interface has its own tests in tests/npshub/test_pages.py).
+    # interface has its own tests in tests/npshub/pages/test_pages.py).
     Profile.objects.filter(user__username="caller").update(language="en")
     sign_in(page, base, "caller", next_path="/callbacks/")
     assert page.locator("h1").inner_text() == "Callback queue"
