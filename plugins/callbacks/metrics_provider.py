@@ -120,4 +120,3 @@ def register():
     metrics.provide("callbacks.target_hours", target_hours)
     metrics.provide("callbacks.team_open", team_open)
     metrics.provide("callbacks.wins", wins)
-    metrics.provide("callbacks.department_completed", department_completed)

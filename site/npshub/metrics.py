@@ -38,8 +38,6 @@ DECLARED = {metric.name: metric for metric in (
            "Hours within which a detractor should be called back (the contact target)."),
     Metric("callbacks.wins", '(start, end, limit) → [{"summary": str, "caller": str, "date": date}]',
            "Recent resolved or recovered callbacks; the summary holds no personal data."),
-    Metric("callbacks.department_completed", "(start, end) → {department id: int}",
-           "Callbacks completed in the period, by the department of the caller who completed them."),
     Metric("reach.awareness", '(at=None) → {"index", "aware", "employees", "previous", "change", "period_days"}',
            "The employee awareness index now and its change over one period (npshub.reach.awareness)."),
     Metric("education.user_progress", '(user) → {"lessons_completed": int, "lessons_total": int}',

@@ -1,4 +1,5 @@
-"""Plugins' parts of the core's outputs: the digest page, the digest e-mail, Teams cards.
+"""Plugins' parts of the core's outputs: the digest page, the digest e-mail, Teams cards, and the
+columns of the reach dashboard's department table.
 
 A plugin lists its parts in ``NpsHubPluginMeta.sections`` (a dotted path to a list of ``Section``);
 the core loops over the enabled plugins' sections in their declared ``order`` and never names one.
@@ -14,6 +15,9 @@ out, and a disabled plugin's sections disappear with it.
 - ``personal(users, since)``: ``{user pk: str}``, the reader's own line in the e-mail's "For you"
   box (plain text; the core escapes it for the HTML part), in the active language.
 - ``card(start, end)``: plain-text lines added to the Teams cards of the period.
+- ``activity(start, end)``: ``{department id: int}``, what the department's employees did with the
+  plugin in the period (e.g. callbacks completed): a column of the reach dashboard's department
+  table headed ``activity_label`` (a lazy translation); departments it leaves out count 0.
 """
 
 from dataclasses import dataclass
@@ -31,6 +35,12 @@ class Section:
     mjml: str = ""
     personal: Callable | None = None
     card: Callable | None = None
+    activity: Callable | None = None
+    activity_label: str = ""
+
+    def __post_init__(self):
+        if self.activity is not None and not str(self.activity_label):
+            raise ValueError(f"Section {self.key!r} declares an activity without an activity_label (its column heading).")
 
 
 def sections():
@@ -70,3 +80,9 @@ def personal_lines(users, since):
 
 def card_lines(start, end):
     return [str(line) for section in sections() if section.card for line in section.card(start, end) or []]
+
+
+def department_activity(start, end):
+    """[(label, {department id: int})]: every enabled plugin's department activity in the period."""
+    return [(section.activity_label, section.activity(start, end) or {})
+            for section in sections() if section.activity]

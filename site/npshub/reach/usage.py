@@ -1,6 +1,6 @@
 """Usage analytics for the monthly growth plans, from aggregated records only: visits per day x
 department x section (UsageDay), active days (WAU/MAU), digest send logs, lesson progress, and the
-callbacks plugin's ``callbacks.department_completed`` metric (absent when the plugin is off)."""
+plugins' department activity (``npshub.sections``: e.g. callbacks completed; a disabled plugin's column goes)."""
 
 import datetime
 from collections import defaultdict
@@ -8,7 +8,7 @@ from collections import defaultdict
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
-from npshub import metrics
+from npshub import sections
 from npshub.reach import awareness
 
 
@@ -108,8 +108,8 @@ def _bounds(first, last):
 
 
 def departments(first, last):
-    """Per department: employees, active in the period, visits, callbacks completed (None when the
-    callbacks plugin is off)."""
+    """Per department: employees, active in the period, visits, and ``activity``: one figure per
+    plugin column of ``activity_labels(first, last)``, in the same order."""
     from npshub.people.models import Department
     from npshub.reach.models import ActiveDay, UsageDay
 
@@ -122,15 +122,19 @@ def departments(first, last):
     visits = dict(UsageDay.objects.filter(day__gte=first, day__lte=last).values("department")
                   .annotate(n=Sum("visits")).values_list("department", "n"))
     start, end = _bounds(first, last)
-    callbacks = metrics.call("callbacks.department_completed", start, end, default=None)
+    activity = [counts for _label, counts in sections.department_activity(start, end)]
     ids = {d for d in (*sizes, *active, *visits) if d}
     names = dict(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
     rows = []
     for dept in sorted(ids, key=lambda d: names.get(d, "")):
         rows.append({"department": names.get(dept, ""), "employees": sizes.get(dept, 0), "active": active.get(dept, 0),
-                     "visits": visits.get(dept, 0),
-                     "callbacks": None if callbacks is None else callbacks.get(dept, 0)})
+                     "visits": visits.get(dept, 0), "activity": [counts.get(dept, 0) for counts in activity]})
     return rows
+
+
+def activity_labels():
+    """Headings of the plugins' department-activity columns (npshub.sections), in column order."""
+    return [section.activity_label for section in sections.sections() if section.activity]
 
 
 def export_rows(first, last):

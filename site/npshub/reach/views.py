@@ -70,6 +70,7 @@ def dashboard(request):
         "digests": usage.digest_rates(),
         "lessons": usage.lessons(first, last),
         "usage_departments": usage.departments(first, last),
+        "activity_labels": usage.activity_labels(),
     }
     return TemplateResponse(request, "reach/dashboard.html", context)
 
