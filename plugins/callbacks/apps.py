@@ -23,6 +23,7 @@ class CallbacksConfig(AppConfig):
         demo = "callbacks.demo.load"
         css = ["callbacks/callbacks.css"]
         sections = "callbacks.sections.SECTIONS"  # its parts of the digest and Teams cards
+        page_sections = {"home": "callbacks.sections.home"}  # detractors turned promoters
         beat = {
             "callbacks-expire-claims": {"task": "callbacks.expire_claims", "schedule": 60},
             "callbacks-refresh-priorities": {"task": "callbacks.refresh_priorities", "schedule": 900},

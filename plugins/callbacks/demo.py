@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from wagtail.models import Locale
 
-from callbacks import queue, recordings, workflow
+from callbacks import queue, recordings, recovery, workflow
 from callbacks.demo_ru import PLAYBOOKS as PLAYBOOKS_RU
 from callbacks.models import Callback, Playbook, TrainingCollection, TrainingPage
 from npshub.feedback import nps
@@ -186,6 +186,45 @@ def _journey(stdout, now):
         stdout.write("callbacks: a customer journey with a slipped promoter")
 
 
+def _turnaround(stdout, now):
+    """A detractor called back by the demo manager who answers again, as a promoter, two weeks
+    later: a win on the home page and in the digest. Idempotent (same external ids)."""
+    from npshub.feedback.ingest import ingest, source_for_import
+
+    caller = get_user_model().objects.filter(username="manager").first()
+    if caller is None or Response.objects.filter(external_id="demo-turnaround-2").exists():
+        return
+    contact = {"customer_name": "Pavel Sokolov", "customer_phone": "+7 916 700-33-44", "callback_consent": True,
+               "data_consent": True, "team": "store-moscow-tverskaya", "product": "vacuum-cleaner", "channel": "store",
+               "language": "ru", "segment": "new", "region": "moscow"}
+    called_at = now - timedelta(days=20)
+    ingest(source_for_import("survey"), [
+        {"external_id": "demo-turnaround-1", "submitted_at": (called_at - timedelta(hours=5)).isoformat(), "score": 3,
+         "comment": "Пылесос перестал заряжаться через неделю.", **contact}])
+    first = Response.objects.get(source__slug="survey", external_id="demo-turnaround-1")
+    queue.queue_responses([first.pk], now=called_at)  # load_demo runs in one transaction: queue now
+    callback = Callback.objects.filter(response=first).first()
+    if callback is None or callback.status != Callback.Status.OPEN:
+        return
+    from callbacks.models import GuideAcknowledgement
+
+    had_acknowledged = GuideAcknowledgement.objects.filter(user=caller).exists()
+    workflow.acknowledge_guide(caller)
+    workflow.claim(caller, callback.pk)
+    workflow.record_outcome(caller, callback.pk, "reached", resolved=True, tags="replacement",
+                            notes="Заменили аккумулятор по гарантии в тот же день.")
+    # The call happened 20 days ago (a claim is only valid now, so the times move back after).
+    Callback.objects.filter(pk=callback.pk).update(completed_at=called_at, first_contact_at=called_at)
+    callback.call_attempts.update(created_at=called_at)
+    if not had_acknowledged:  # the demo manager walks the caller guide themselves
+        GuideAcknowledgement.objects.filter(user=caller).delete()
+    ingest(source_for_import("survey"), [
+        {"external_id": "demo-turnaround-2", "submitted_at": (now - timedelta(days=6)).isoformat(), "score": 10,
+         "comment": "Мне перезвонили и быстро всё решили. Спасибо!", **contact}])
+    recovery.detect_recoveries([Response.objects.get(source__slug="survey", external_id="demo-turnaround-2").pk])
+    stdout.write("callbacks: a detractor called back who came back as a promoter")
+
+
 def load(stdout):
     now = timezone.now()
     _training_pages(stdout)
@@ -193,3 +232,4 @@ def load(stdout):
     _queue(stdout, now)
     _journey(stdout, now)
     _completed_call(stdout, now)
+    _turnaround(stdout, now)

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from npshub import metrics
-from npshub.feedback import reference
+from npshub.feedback import nps, reference
 
 
 def _period(queryset, field, start, end):
@@ -85,30 +85,49 @@ def department_completed(start=None, end=None):
 
 def wins(start=None, end=None, limit=5):
     """Recent good calls, without personal data: resolved or recovered customers."""
-    from django.utils import timezone
-
     from callbacks.models import Callback
 
-    rows = _period(
+    return _summaries(_period(
         Callback.objects.filter(status=Callback.Status.DONE, completed_by__isnull=False)
         .filter(Q(resolved=True) | Q(recovered_at__isnull=False)),
         "completed_at", start, end,
-    ).select_related("response", "completed_by").order_by("-completed_at")[:limit]
-    rows = list(rows)
-    # In the active language (the digest renders once per language), products by their labels.
+    ).order_by("-completed_at")[:limit])
+
+
+def turnarounds(start=None, end=None, limit=3):
+    """Detractors called back who then answered as promoters, by the date of that later answer:
+    {"count": int, "wins": [as ``wins``]} (no personal data)."""
+    from callbacks.models import Callback
+
+    found = _period(Callback.objects.filter(
+        nps.category_q(nps.PROMOTER, "recovery_response__score"),
+        status=Callback.Status.DONE, completed_by__isnull=False, recovered_at__isnull=False,
+    ), "recovery_response__submitted_at", start, end)
+    return {"count": found.count(), "wins": _summaries(found.order_by("-recovery_response__submitted_at")[:limit])}
+
+
+def _summaries(callbacks):
+    """[{"summary", "caller", "date"}] of callbacks (a sliced queryset), in the active language
+    (the digest renders once per language), products by their labels."""
+    from django.utils import timezone
+
+    rows = list(callbacks.select_related("response", "recovery_response", "completed_by"))
     products = reference.labels("product", {callback.response.product for callback in rows})
     result = []
     for callback in rows:
-        values = {"score": callback.response.score, "product": products.get(callback.response.product) or _("a product")}
-        summary = (
-            _("A detractor (%(score)s/10) about %(product)s came back as a promoter or passive") % values
-            if callback.recovered_at else
-            _("Resolved the issue of a detractor (%(score)s/10) about %(product)s") % values
-        )
+        values = {"score": callback.response.score, "product": products.get(callback.response.product) or _("a product"),
+                  "later": callback.recovery_response.score if callback.recovery_response_id else None}
+        if callback.recovery_response_id and nps.category(values["later"]) == nps.PROMOTER:
+            summary = _("A detractor (%(score)s/10) about %(product)s came back as a promoter (%(later)s/10)") % values
+        elif callback.recovery_response_id:
+            summary = _("A detractor (%(score)s/10) about %(product)s came back as a passive (%(later)s/10)") % values
+        else:
+            summary = _("Resolved the issue of a detractor (%(score)s/10) about %(product)s") % values
         result.append({
             "summary": summary,
             "caller": callback.completed_by.get_full_name() or callback.completed_by.get_username(),
-            "date": timezone.localtime(callback.completed_at).date(),
+            "date": timezone.localtime(callback.recovery_response.submitted_at if callback.recovery_response_id
+                                       else callback.completed_at).date(),
         })
     return result
 
