@@ -30,7 +30,7 @@ class ScreenAdmin(ModelAdmin):
     edit_handler = TabbedInterface([
         ObjectList([FieldPanel(name) for name in SCREEN_FIELDS], heading=_("Screen")),
         ObjectList([InlinePanel(
-            "slides", heading=_("Playlist"), label=_("slide"),
+            "slides", heading=_("Playlist"), label=_("Slide"),
             help_text=_("Videos and live slides in the order the screen shows them. Empty: the live slides "
                         "ticked on the first tab, each for the screen's seconds per slide."),
             panels=[FieldPanel("kind"), MediaChooserPanel("video", media_type="video"), FieldPanel("seconds")],
