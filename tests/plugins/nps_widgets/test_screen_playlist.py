@@ -158,3 +158,20 @@ def test_playlist_is_saved_in_order_from_the_admin(client, screen):
     data = {k: v for k, v in data.items() if not k.startswith("slides-1-")}
     bad = client.post(url, data)
     assert bad.status_code == 200 and "Only a video slide" in bad.content.decode()
+
+
+def test_demo_lobby_screen_has_a_playlist_with_the_demo_video_once(client):
+    import io
+
+    from nps_widgets import demo
+
+    demo.load(io.StringIO())
+    out = io.StringIO()
+    demo.load(out)
+    lobby = Screen.objects.get(name="Lobby screen")
+    assert [(s.kind, s.seconds) for s in lobby.playlist()] == demo.LOBBY_PLAYLIST
+    assert Media.objects.filter(title="NPS Hub welcome loop").count() == 1
+    assert f"/screens/{lobby.token}/" in out.getvalue()
+    clip = lobby.playlist()[0].video
+    response = client.get(f"/screens/{lobby.token}/videos/{clip.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == DEMO_VIDEO.read_bytes()
