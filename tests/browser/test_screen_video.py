@@ -82,3 +82,26 @@ def test_video_to_the_end_hands_over_when_it_ends(asgi_server, browser):
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
+
+
+def test_an_editor_builds_a_playlist_in_the_admin(asgi_server, page):
+    from tests import factories
+    from tests.browser.helpers import sign_in
+
+    clip = video("Welcome loop")
+    screen = Screen.objects.create(name="Canteen")
+    editor = factories.user("editor")
+    sign_in(page, asgi_server, editor.username, password=factories.PASSWORD, next_path="/admin/")
+    page.goto(f"{asgi_server}/admin/nps_widgets/screen/edit/{screen.pk}/")
+    page.click("a[role=tab]:has-text('Playlist')")
+    page.click("button:has-text('Add slide')")
+    page.select_option("#id_slides-0-kind", "video")
+    page.click("#id_slides-0-video-chooser button.chooser__choose-button")
+    page.click(".modal a:has-text('Welcome loop')")
+    expect(page.locator("#id_slides-0-video-title")).to_have_text("Welcome loop")
+    page.click("button:has-text('Add slide')")
+    page.select_option("#id_slides-1-kind", "score")
+    page.fill("#id_slides-1-seconds", "15")
+    page.click("button[type=submit]:has-text('Save')")
+    page.wait_for_url(f"{asgi_server}/admin/nps_widgets/screen/")
+    assert [(s.kind, s.video_id, s.seconds) for s in screen.playlist()] == [("video", clip.pk, None), ("score", None, 15)]
