@@ -22,8 +22,12 @@ class NpsWidgetsConfig(AppConfig):
             "NPS_WIDGETS_LIVE_HEARTBEAT": 15,  # seconds between SSE keep-alive comments
         }
         demo = "nps_widgets.demo.load"
-        # CX admins manage the meeting-room screens (granted by the core after migrate).
-        permissions = {"cx_admin": [f"nps_widgets.{action}_screen" for action in ("add", "change", "delete", "view")]}
+        # CX admins manage the meeting-room screens; editors build their playlists (videos and live
+        # slides) on existing screens (granted by the core after migrate; videos: roles.COLLECTION_PERMISSIONS).
+        permissions = {
+            "cx_admin": [f"nps_widgets.{action}_screen" for action in ("add", "change", "delete", "view")],
+            "editor": ["nps_widgets.change_screen", "nps_widgets.view_screen"],
+        }
         css = ["nps_widgets/widgets.css"]
         js = ["nps_widgets/live.js"]
 

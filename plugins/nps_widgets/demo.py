@@ -1,10 +1,12 @@
 """Demo: the live widgets on the home page and one meeting-room screen (idempotent)."""
 
+from pathlib import Path
+
 from wagtail.models import Locale
 
 from npshub.pages.models import HomePage
 
-from nps_widgets.models import Screen
+from nps_widgets.models import Screen, ScreenSlide
 
 HOME_BLOCKS = [
     ("headline_score", {"title": "Brand NPS, last 90 days", "period": "90", "compare_previous": True}),
@@ -49,5 +51,36 @@ def load(stdout):
     )
     from django.conf import settings
 
-    url = getattr(settings, "NPSHUB_BASE_URL", "http://127.0.0.1:8000").rstrip("/") + screen.get_absolute_url()
-    stdout.write(f"nps_widgets: meeting-room screen {'created' if created else 'ready'}: {url}")
+    base = getattr(settings, "NPSHUB_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    stdout.write(f"nps_widgets: meeting-room screen {'created' if created else 'ready'}: {base}{screen.get_absolute_url()}")
+    lobby, created = Screen.objects.get_or_create(name="Lobby screen", room="Ground floor lobby",
+                                                  defaults={"period_days": 90, "slide_seconds": 10})
+    if not lobby.slides.exists():
+        video = demo_video()
+        for order, (kind, seconds) in enumerate(LOBBY_PLAYLIST):
+            if kind != "video" or video is not None:
+                ScreenSlide.objects.create(screen=lobby, sort_order=order, kind=kind, seconds=seconds,
+                                           video=video if kind == "video" else None)
+    stdout.write(f"nps_widgets: screen with a video playlist {'created' if created else 'ready'}: "
+                 f"{base}{lobby.get_absolute_url()}")
+
+
+# The lobby screen's playlist: (kind, seconds); the video loops for its 8 seconds.
+LOBBY_PLAYLIST = [("video", 8), ("score", 12), ("comments", 10), ("video", None), ("trend", 10), ("news", 10)]
+DEMO_VIDEO = Path(__file__).parent / "demo_media" / "welcome.webm"
+
+
+def demo_video():
+    """The demo video (4 s, 30 KB, WebM), uploaded once to the media library."""
+    from django.core.files import File
+    from wagtail.models import Collection
+    from wagtailmedia.models import Media
+
+    media = Media.objects.filter(title="NPS Hub welcome loop").first()
+    if media is None and DEMO_VIDEO.exists():
+        with DEMO_VIDEO.open("rb") as handle:
+            media = Media(title="NPS Hub welcome loop", type="video", duration=4, width=640, height=360,
+                          collection=Collection.get_first_root_node())
+            media.file.save("welcome.webm", File(handle), save=False)
+            media.save()
+    return media

@@ -4,10 +4,17 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable
+
+# The video formats a screen plays (and serves), by file extension.
+VIDEO_TYPES = {"mp4": "video/mp4", "webm": "video/webm"}
 
 
 def new_screen_token():
@@ -29,8 +36,9 @@ class LiveEvent(models.Model):
         return f"live event {self.pk}"
 
 
-class Screen(models.Model):
-    """A meeting-room display reached by its secret link, without signing in."""
+class Screen(ClusterableModel):
+    """A meeting-room display reached by its secret link, without signing in. Its playlist (``slides``)
+    orders video and live slides; without one it shows the live slides its *show* options tick."""
 
     name = models.CharField(_("name"), max_length=120)
     room = models.CharField(_("room"), max_length=120, blank=True)
@@ -96,3 +104,60 @@ class Screen(models.Model):
             if part.isdigit():
                 ids.append(int(part))
         return ids
+
+    def playlist(self):
+        """The slides in order, videos loaded (an empty list: the screen has no playlist)."""
+        return list(self.slides.select_related("video").order_by("sort_order", "pk"))
+
+    def plays_video(self, media_id):
+        return self.slides.filter(kind=ScreenSlide.VIDEO, video_id=media_id).exists()
+
+
+def video_type(media):
+    """The browser content type of a media item a screen may play, or None (audio, other formats)."""
+    if media is None or media.type != "video":
+        return None
+    return VIDEO_TYPES.get(media.file.name.rsplit(".", 1)[-1].lower()) if "." in media.file.name else None
+
+
+class ScreenSlide(Orderable):
+    """One step of a screen's playlist: a video, or one of the live slides, for some seconds."""
+
+    VIDEO = "video"
+    KINDS = [
+        (VIDEO, _("Video")),
+        ("score", _("Live: the score")),
+        ("trend", _("Live: the trend")),
+        ("comments", _("Live: customer comments")),
+        ("wins", _("Live: big wins")),
+        ("news", _("Live: initiatives and wins")),
+    ]
+
+    screen = ParentalKey(Screen, on_delete=models.CASCADE, related_name="slides")
+    kind = models.CharField(_("slide"), max_length=20, choices=KINDS, default="score")
+    video = models.ForeignKey(
+        "wagtailmedia.Media", verbose_name=_("video"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+", help_text=_("MP4 or WebM, uploaded under Media. Plays muted."))
+    seconds = models.PositiveIntegerField(
+        _("seconds"), null=True, blank=True,
+        help_text=_("Empty: a video plays to its end; a live slide stays the screen's seconds per slide. "
+                    "A shorter video loops until its seconds are over."))
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("slide")
+        verbose_name_plural = _("playlist")
+
+    def __str__(self):
+        return str(self.video) if self.kind == self.VIDEO and self.video_id else str(self.get_kind_display())
+
+    def clean(self):
+        super().clean()
+        if self.seconds is not None and not 1 <= self.seconds <= 3600:
+            raise ValidationError({"seconds": _("Between 1 and 3600 seconds, or empty.")})
+        if self.kind == self.VIDEO:
+            if self.video_id is None:
+                raise ValidationError({"video": _("Choose the video this slide plays.")})
+            if video_type(self.video) is None:
+                raise ValidationError({"video": _("Screens play MP4 or WebM videos only.")})
+        elif self.video_id is not None:
+            raise ValidationError({"video": _("Only a video slide plays a video: empty this field or pick “Video”.")})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nps_widgets import comments_page, views
+from nps_widgets import comments_page, screen_playlist, views
 
 urlpatterns = [
     path("stats/", views.dashboard, name="dashboard"),
@@ -8,4 +8,5 @@ urlpatterns = [
     path("widgets/block/", views.block_fragment, name="block"),
     path("screens/<str:token>/", views.screen_view, name="screen"),
     path("screens/<str:token>/live/", views.screen_live, name="screen-live"),
+    path("screens/<str:token>/videos/<int:media_id>/", screen_playlist.video, name="screen-video"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 
 from npshub import dates
 from nps_widgets import blocks as widget_blocks
-from nps_widgets import data, live, screen_stream
+from nps_widgets import data, live, screen_playlist, screen_stream
 from nps_widgets.models import Screen
 
 # --- Live stream ------------------------------------------------------------------------------
@@ -278,8 +278,8 @@ def _quote(response):
             "language": response.language}
 
 
-def screen_news(limit=4):
-    """The latest live initiatives and wins, when the content app provides news pages."""
+def screen_news(limit=4, kind=None):
+    """The latest live initiatives and wins (``kind="win"``: wins only), when the content app provides news pages."""
     from django.apps import apps
 
     try:
@@ -287,11 +287,18 @@ def screen_news(limit=4):
     except LookupError:
         return []
     if hasattr(NewsPage, "latest"):
-        return list(NewsPage.latest(limit=limit))
-    return list(NewsPage.objects.live().public().order_by("-first_published_at")[:limit])
+        return list(NewsPage.latest(limit=limit, kind=kind))
+    items = NewsPage.objects.live().public()
+    return list((items.filter(kind=kind) if kind else items).order_by("-first_published_at")[:limit])
 
 
 def screen_context(screen):
+    """The slides' data: with a playlist, what its live slides need and the slides in order
+    (screen_playlist); without one, the live slides the screen's *show* options tick."""
+    playlist = screen.playlist()
+    wanted = screen_playlist.kinds(playlist) if playlist else {
+        kind for kind, shown in (("trend", screen.show_trend), ("comments", screen.show_quotes), ("news", screen.show_news))
+        if shown}
     params = screen.filter_params()
     start = _parse_date(params.get("from"))
     if start and not dates.EARLIEST <= start <= dates.LATEST:
@@ -309,16 +316,19 @@ def screen_context(screen):
         "title": _("NPS by week"), "period": "all", "date_from": params.get("from"), "interval": "week", "chart_type": "line",
         "filters": {k: v for k, v in params.items() if k != "from"},
     })
-    return {
+    context = {
         "screen": screen,
         "score": score,
         "shares": data.shares(score),
         "comparison": comparison,
-        "trend_svg": trend.build(trend_value)["svg"] if screen.show_trend else None,
-        "quotes": screen_quotes(screen) if screen.show_quotes else [],
-        "news": screen_news() if screen.show_news else [],
+        "trend_svg": trend.build(trend_value)["svg"] if "trend" in wanted else None,
+        "quotes": screen_quotes(screen) if "comments" in wanted else [],
+        "news": screen_news() if "news" in wanted else [],
+        "wins": screen_news(kind="win") if "wins" in wanted else [],
         "updated_at": timezone.localtime(),
     }
+    context["playlist"] = screen_playlist.entries(screen, playlist, context) if playlist else None
+    return context
 
 
 @login_not_required  # the screen's secret link is its credential

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "wagtail.users",
     "wagtail.snippets",
     "wagtail.documents",
+    "wagtailmedia",  # videos for the meeting-room screens (Media menu; MP4 and WebM)
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
@@ -326,6 +327,8 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 # Uploaded media is served only to signed-in employees, by npshub.views.media (never SVG inline);
 # documents only by Wagtail's serve view, as attachments with nosniff and a CSP.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Videos (wagtailmedia): the formats every browser plays; the screens serve only these.
+WAGTAILMEDIA = {"VIDEO_EXTENSIONS": ["mp4", "webm"]}
 WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

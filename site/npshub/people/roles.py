@@ -48,12 +48,16 @@ PERMISSIONS = {
 }
 
 # Permissions on the root collection (and so every collection below it): editors upload and
-# choose images and documents for pages.
+# choose images and documents for pages; editors and CX admins upload and choose videos (wagtailmedia
+# has no "choose" permission: its chooser lists what one may change).
+MEDIA_PERMISSIONS = ["wagtailmedia.add_media", "wagtailmedia.change_media"]
 COLLECTION_PERMISSIONS = {
     EDITOR: [
         "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
         "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
+        *MEDIA_PERMISSIONS,
     ],
+    CX_ADMIN: MEDIA_PERMISSIONS,
 }
 
 

@@ -26,8 +26,13 @@ SEES = {
         ("/admin/digest/", True, None),
         ("/admin/snippets/rewards/badge/", True, "rewards"),
         ("/admin/snippets/callbacks/trainingcollection/", False, "callbacks"),
+        ("/admin/media/", True, None),
+        ("/admin/media/video/add/", False, None),
+        ("/admin/nps_widgets/screen/", True, "nps_widgets"),
     ],
     "cx_admin": [
+        ("/admin/media/", True, None),
+        ("/admin/media/video/add/", False, None),
         ("/admin/people/department/", True, None),
         ("/admin/people/team/", True, None),
         ("/admin/people/store/", True, None),
@@ -93,7 +98,17 @@ def test_editors_may_upload_into_every_collection():
     granted = set(GroupCollectionPermission.objects.filter(group__name=roles.EDITOR, collection=root)
                   .values_list("permission__content_type__app_label", "permission__codename"))
     assert granted == {("wagtailimages", "add_image"), ("wagtailimages", "change_image"), ("wagtailimages", "choose_image"),
-                       ("wagtaildocs", "add_document"), ("wagtaildocs", "change_document"), ("wagtaildocs", "choose_document")}
+                       ("wagtaildocs", "add_document"), ("wagtaildocs", "change_document"), ("wagtaildocs", "choose_document"),
+                       ("wagtailmedia", "add_media"), ("wagtailmedia", "change_media")}
+
+
+def test_editors_and_cx_admins_may_upload_videos_into_every_collection():
+    root = Collection.get_first_root_node()
+    for role in (roles.EDITOR, roles.CX_ADMIN):
+        granted = set(GroupCollectionPermission.objects.filter(
+            group__name=role, collection=root, permission__content_type__app_label="wagtailmedia",
+        ).values_list("permission__codename", flat=True))
+        assert granted == {"add_media", "change_media"}
 
 
 def test_plugin_permissions_come_from_their_meta_and_unknown_roles_are_refused():

@@ -30,3 +30,17 @@ def add_responses(scores, days_ago=1, source_slug="survey", **fields):
         record.update(fields)
         records.append(record)
     return ingest(source(source_slug), records)
+
+
+DEMO_VIDEO = __import__("pathlib").Path(__file__).resolve().parents[3] / "plugins" / "nps_widgets" / "demo_media" / "welcome.webm"
+
+
+def video(title="Welcome loop", name="welcome.webm", content=None, media_type="video"):
+    """A wagtailmedia item holding the demo WebM (or ``content`` bytes under ``name``)."""
+    from django.core.files.base import ContentFile
+    from wagtailmedia.models import Media
+
+    media = Media(title=title, type=media_type, duration=4)
+    media.file.save(name, ContentFile(content if content is not None else DEMO_VIDEO.read_bytes()), save=False)
+    media.save()
+    return media
