@@ -195,3 +195,18 @@ def test_weekly_over_smtp_carries_the_weekly_trend(db, smtp_server):
         assert alt.startswith("NPS по неделям: ")
         assert f"{formats.day(monday)}: 80,0" in alt and f"{formats.day(monday - datetime.timedelta(days=7))}: нет ответов" in alt
     assert png_size(png)[0] == 1120
+
+
+def test_outbox_shows_the_inline_chart_in_place(db, settings, client):
+    from npshub.digest.transport import OutboxTransport
+
+    settings.EMAIL_HOST = ""
+    png = chart_image.png(ROWS, "month")
+    html = '<img src="data:image/png;base64,' + base64.b64encode(png).decode() + '" alt="NPS by month">'
+    data = MessageTemplate("Digest", html, "text", "hub@example.com").build("ann@example.com", {})
+    name = OutboxTransport().open().send("hub@example.com", "ann@example.com", data).rsplit(" ", 1)[1]
+    client.force_login(factories.user("cx_admin"))
+    shown = client.get(f"/admin/digest/outbox/{name}/html/").content.decode()
+    assert 'src="data:image/png;base64,' + base64.b64encode(png).decode() + '"' in shown and "cid:" not in shown
+    client.force_login(factories.user("employee"))
+    assert client.get(f"/admin/digest/outbox/{name}/html/").status_code in (302, 403)
