@@ -136,8 +136,11 @@ def site_home():
 
     home = ensure_wagtail_roots().add_child(instance=HomePage(title="Hub", slug="hub-trend"))
     site = Site.objects.filter(is_default_site=True).first()
-    site.root_page = home
-    site.save()
+    if site is None:  # a flushed (transactional) database has none
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="NPS Hub")
+    else:
+        site.root_page = home
+        site.save()
     return home
 
 
