@@ -368,7 +368,7 @@ def preview_html(mailing_kind, source, user, private=True):
         with translation.override(language):
             hidden = _("(Their personal figures are private: a preview as someone else leaves them out.)")
         values["SECTIONS_TEXT"], values["SECTIONS_HTML"] = hidden, escape(hidden)
-    message = MessageTemplate(subject, html, text, settings.DEFAULT_FROM_EMAIL)
+    message = MessageTemplate(subject, html, text, settings.DEFAULT_FROM_EMAIL, inline=False)  # the chart stays visible
     return subject, message.render_html(values), message.render_text(values)
 
 

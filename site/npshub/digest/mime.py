@@ -74,10 +74,11 @@ class MessageTemplate:
     here (except names ending in ``_HTML``: ready-made fragments whose every value the caller has
     escaped), values for the text part are used as they are."""
 
-    def __init__(self, subject, html, text, from_email, domain="npshub.local"):
+    def __init__(self, subject, html, text, from_email, domain="npshub.local", inline=True):
         self.from_email = from_email
         self.domain = domain
-        html, self.images = inline_images(html, domain)
+        # ``inline=False`` (a preview in the browser) keeps the images as data: URIs in the HTML.
+        html, self.images = inline_images(html, domain) if inline else (html, [])
         self._html = _split(html)
         self._text = _split(text)
         self._boundary = "==npshub-" + secrets.token_hex(12)

@@ -86,6 +86,8 @@ def test_message_carries_the_png_inline_and_references_it():
     assert f'src="cid:{cid}"' in html_part(message) and "data:image" not in html_part(message)
     assert "Hi Ann &lt;b&gt;" in html_part(message) and image.get_content() == png
     assert image.get_content_disposition() == "inline"
+    kept = MessageTemplate("Digest", html, "text", "hub@example.com", inline=False)  # a browser preview
+    assert not kept.images and data_uri in kept.render_html({"FIRST_NAME": "Ann"})
     # without an image the message stays text + HTML
     plain = email.message_from_bytes(MessageTemplate("S", "<p>x</p>", "x", "a@example.com").build("b@example.com", {}),
                                      policy=policy.default)
@@ -181,6 +183,12 @@ def test_digest_over_smtp_carries_the_trend_once_per_language(db, smtp_server, m
         assert ("NPS по месяцам" if language == "ru" else "NPS by month") in alt
         seen.setdefault(language, set()).add(png)
     assert {len(pngs) for pngs in seen.values()} == {1} and RenderedEmail.objects.count() == 2
+    # the desk's preview (a browser, no MIME parts) keeps the chart as a data: URI, so it shows there too
+    from npshub.digest.mailing import preview_html
+
+    reader = factories.user(team=team, language="ru")
+    _subject, preview, preview_text = preview_html(Mailing.DIGEST, issue, reader)
+    assert 'src="data:image/png;base64,' in preview and "cid:" not in preview and "NPS по месяцам: " in preview_text
 
 
 def test_weekly_over_smtp_carries_the_weekly_trend(db, smtp_server):
