@@ -15,9 +15,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from npshub import formats
+from npshub import charts, formats
 from npshub.pages.blocks import SlugsBlock
-from nps_widgets import charts, data
+from nps_widgets import data
 
 SIGNING_SALT = "nps_widgets.block"
 

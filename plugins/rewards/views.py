@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from npshub import metrics, params
+from npshub import metrics, params, trends
 from npshub.formats import number
 from npshub.feedback import stats
 from npshub.feedback.filters import StatsFilter
@@ -172,6 +172,7 @@ def team(request, slug):
     return render(request, "rewards/team.html", {
         "team": team, "members": members, "coach": coach,
         "team_nps": stats.summary(StatsFilter(date_from=since, dimensions={"team": (team.slug,)})),
+        "trend": trends.figure(trends.points(timezone.localdate(), "month", team=team.slug), "month"),
         "progress": [challenges.progress(c) for c in challenges.current_for_team(team)],
         "feed": services.team_kudos(team),
         "engagement": services.engagement(members) if coach else None,

@@ -1,6 +1,7 @@
 """Admin views of the email pipeline (editors and CX admins): the digest desk (preview as any
 employee, test send to oneself, send to the audience), per-issue reports, and the outbox browser."""
 
+import base64
 import email
 import re
 from email import policy
@@ -272,7 +273,13 @@ def outbox_message(request, name):
 
 def outbox_html(request, name):
     _require_cx_admin(request)
-    body = _message(name).get_body(preferencelist=("html",))
+    message = _message(name)
+    body = message.get_body(preferencelist=("html",))
     if body is None:
         raise Http404
-    return _sandboxed(body.get_content())
+    html = body.get_content()
+    for part in message.walk():  # inline images (the trend chart) shown in place of their cid: references
+        cid = str(part["Content-ID"] or "").strip().strip("<>")
+        if cid and part.get_content_type() == "image/png":
+            html = html.replace(f"cid:{cid}", "data:image/png;base64," + base64.b64encode(part.get_content()).decode("ascii"))
+    return _sandboxed(html)

@@ -6,7 +6,7 @@ import datetime
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from npshub import sections
+from npshub import sections, trends
 from npshub.feedback.filters import StatsFilter
 from npshub.feedback.stats import summary
 
@@ -66,6 +66,7 @@ def issue_highlights(issue):
         "nps": nps_change(start, end),
         "quotes": best_quotes(start, end),
         "sections": sections.parts(start_dt, end_dt),
+        "trend": trends.points(end - datetime.timedelta(days=1), "month"),  # the 12 months up to the issue's
     }
     cache.set(key, highlights, 300)
     return highlights

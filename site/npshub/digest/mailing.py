@@ -12,9 +12,9 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from npshub import formats, metrics, sections
+from npshub import formats, metrics, sections, trends
+from npshub.digest import chart_image, tracking
 from npshub.digest import highlights as hl
-from npshub.digest import tracking
 from npshub.digest.mime import placeholder
 from npshub.digest.models import OPTIONAL_TYPES, EmailPreference, Mailing, RenderedEmail, SendLog
 from npshub.digest.render import html_to_text, render_mjml
@@ -86,6 +86,7 @@ def digest_context(issue, language):
              "department": a.department.name if a.department else ""}
             for a in issue.articles()
         ]
+        h = hl.issue_highlights(issue)
         return {
             "issue": issue,
             "title": issue.title,
@@ -94,7 +95,8 @@ def digest_context(issue, language):
             "hub_url": base_url() + "/",
             "month": issue.month_start,
             "articles": articles,
-            "h": hl.issue_highlights(issue),
+            "h": h,
+            "trend": chart_image.image(h.get("trend") or [], "month"),  # the PNG, once per mailing and language
             "has_personal_sections": sections.has_personal(),
             "placeholders": {name: placeholder(name) for name in (
                 "first_name", "team_html", "sections_html", "comment_html", "awareness_html")},
@@ -366,7 +368,7 @@ def preview_html(mailing_kind, source, user, private=True):
         with translation.override(language):
             hidden = _("(Their personal figures are private: a preview as someone else leaves them out.)")
         values["SECTIONS_TEXT"], values["SECTIONS_HTML"] = hidden, escape(hidden)
-    message = MessageTemplate(subject, html, text, settings.DEFAULT_FROM_EMAIL)
+    message = MessageTemplate(subject, html, text, settings.DEFAULT_FROM_EMAIL, inline=False)  # the chart stays visible
     return subject, message.render_html(values), message.render_text(values)
 
 
@@ -379,6 +381,7 @@ def weekly_context(week_start, language):
     teams = []
     with translation.override(language):
         names = reference.labels("team")
+        trend = chart_image.image(trends.points(end - datetime.timedelta(days=1), "week"), "week")
     for team in Team.objects.order_by("name"):
         figures = hl.nps_change(week_start, end, team=team.slug)
         if figures["responses"]:
@@ -387,6 +390,7 @@ def weekly_context(week_start, language):
     return {
         "week": {**hl.nps_change(week_start, end), "start": week_start, "end": end - datetime.timedelta(days=1)},
         "teams": teams,
+        "trend": trend,
         "hub_url": base_url() + "/",
         "placeholders": {name: placeholder(name) for name in ("first_name", "team_html")},
         **personal_urls(),

@@ -1,7 +1,13 @@
 """Message bytes built cheaply: the MIME skeleton, headers and bodies are prepared once per email
 and language; per recipient only a few placeholders are filled in (values escaped) and the two
-bodies are base64-encoded (C speed). No email.message objects per recipient."""
+bodies are base64-encoded (C speed). No email.message objects per recipient.
 
+Images the HTML carries as ``data:image/png`` URIs (the trend chart, npshub.digest.chart_image)
+become inline parts: ``multipart/alternative`` of the text and a ``multipart/related`` holding the
+HTML and each image, which the HTML references as ``cid:``. They are encoded once per email and
+language, and the per-recipient HTML stays small."""
+
+import base64
 import binascii
 import re
 import secrets
@@ -12,6 +18,7 @@ from email.utils import formataddr, formatdate
 from django.utils.html import escape
 
 PLACEHOLDER = re.compile(r"%%NPSHUB_([A-Z_]+)%%")
+INLINE_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
 
 def placeholder(name):
@@ -38,6 +45,18 @@ def _b64(data):
     return b"\r\n".join([encoded[i:i + 76] for i in range(0, len(encoded), 76)])
 
 
+def inline_images(html, domain):
+    """(html with ``cid:`` references, [(content id, PNG bytes)]) for the HTML's data-URI PNGs."""
+    images = []
+
+    def replace(match):
+        cid = f"chart{len(images) + 1}.{secrets.token_hex(8)}@{domain}"
+        images.append((cid, base64.b64decode(match.group(1))))
+        return f'src="cid:{cid}"'
+
+    return INLINE_PNG.sub(replace, html), images
+
+
 def _header_value(value):
     value = re.sub(r"[\r\n]+", " ", str(value))
     return value if value.isascii() else Header(value, "utf-8").encode()
@@ -55,9 +74,11 @@ class MessageTemplate:
     here (except names ending in ``_HTML``: ready-made fragments whose every value the caller has
     escaped), values for the text part are used as they are."""
 
-    def __init__(self, subject, html, text, from_email, domain="npshub.local"):
+    def __init__(self, subject, html, text, from_email, domain="npshub.local", inline=True):
         self.from_email = from_email
         self.domain = domain
+        # ``inline=False`` (a preview in the browser) keeps the images as data: URIs in the HTML.
+        html, self.images = inline_images(html, domain) if inline else (html, [])
         self._html = _split(html)
         self._text = _split(text)
         self._boundary = "==npshub-" + secrets.token_hex(12)
@@ -73,11 +94,26 @@ class MessageTemplate:
             f"--{self._boundary}\r\n"
             "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
         ).encode("ascii")
+        html_head = "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        if not self.images:
+            self._between = f"\r\n--{self._boundary}\r\n{html_head}".encode("ascii")
+            self._end = f"\r\n--{self._boundary}--\r\n".encode("ascii")
+            return
+        related = "==npshub-rel-" + secrets.token_hex(12)
         self._between = (
             f"\r\n--{self._boundary}\r\n"
-            "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            f'Content-Type: multipart/related; type="text/html"; boundary="{related}"\r\n\r\n'
+            f"--{related}\r\n{html_head}"
         ).encode("ascii")
-        self._end = f"\r\n--{self._boundary}--\r\n".encode("ascii")
+        parts = []
+        for index, (cid, data) in enumerate(self.images, start=1):
+            parts.append((
+                f"\r\n--{related}\r\n"
+                f'Content-Type: image/png; name="nps-trend-{index}.png"\r\nContent-Transfer-Encoding: base64\r\n'
+                f"Content-ID: <{cid}>\r\n"
+                f'Content-Disposition: inline; filename="nps-trend-{index}.png"\r\n\r\n'
+            ).encode("ascii") + _b64(data))
+        self._end = b"".join(parts) + f"\r\n--{related}--\r\n\r\n--{self._boundary}--\r\n".encode("ascii")
 
     def render_html(self, values):
         # Names ending in _HTML are fragments the caller built from escaped values; all others are escaped here.

@@ -76,8 +76,10 @@ class _TextExtractor(HTMLParser):
             self.out.append("- ")
         if tag == "a":
             self.href = dict(attrs).get("href")
-        if tag == "img":
-            pass  # images carry no text of their own in the plain version
+        if tag == "img":  # a chart drawn into the e-mail (npshub.digest.chart_image) gives its figures
+            attributes = dict(attrs)
+            if (attributes.get("src") or "").startswith("data:image/png") and attributes.get("alt"):
+                self.out.append(f"\n{attributes['alt']}\n")
 
     def handle_endtag(self, tag):
         if tag in ("style", "head", "title", "script"):

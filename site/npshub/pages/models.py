@@ -338,9 +338,11 @@ class DigestPage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
+        from npshub import trends
         from npshub.digest.highlights import issue_highlights
 
         context = super().get_context(request, *args, **kwargs)
         context["articles"] = self.articles()
         context["highlights"] = issue_highlights(self)
+        context["trend"] = trends.figure(context["highlights"].get("trend") or [], "month")
         return context

@@ -1,4 +1,6 @@
-"""Server-rendered SVG charts: no JavaScript library, readable by screen readers.
+"""Server-rendered SVG charts: no JavaScript library, readable by screen readers. The one home of
+the drawing: the live-score blocks, the team page, the digest page and (as PNG, npshub.digest.chart_image)
+the e-mails all draw here; their styles are in npshub/static/npshub/charts.css.
 
 Each chart is an ``<svg role="img">`` with a ``<title>`` and a ``<desc>`` summary; the blocks put
 the same numbers in a visually hidden table next to it. Every label goes through format_html, so
@@ -73,12 +75,12 @@ def period_label(value, interval):
     return formats.month(value) if interval == "month" else formats.day(value)
 
 
-def trend_chart(points, title, chart_type="line", width=960, height=260, interval="month", narrow=True):
+def trend_chart(points, title, chart_type="line", width=960, height=260, interval="month", narrow=True, most_labels=8):
     """NPS per period as a line with its 95% margin band, or as bars with their values.
 
     With ``narrow`` a second, phone-sized chart of the latest periods follows the wide one.
     """
-    wide = _trend(points, title, chart_type, width, height, interval, most_labels=8, css="chart--wide")
+    wide = _trend(points, title, chart_type, width, height, interval, most_labels=most_labels, css="chart--wide")
     if not narrow:
         return wide
     recent = points[-NARROW_PERIODS:]
@@ -139,7 +141,7 @@ def _trend(points, title, chart_type, width, height, interval, most_labels, css)
             parts.append(format_html(
                 '<circle class="chart__dot{}" cx="{}" cy="{}" r="3.5"><title>{}: {} {} ({})</title></circle>',
                 " is-small" if p.get("small_sample") else "", px, y(p["nps"]), period_label(p["period_start"], interval),
-                _fmt(p["nps"]), formats.margin(p.get("margin_of_error")), _answers(p["responses"]),
+                _fmt(p["nps"]), formats.margin(p.get("margin_of_error")), answers(p["responses"]),
             ))
         px, last = pairs[-1]  # the latest value written beside its dot
         parts.append(format_html('<text class="chart__value chart__value--last" x="{}" y="{}" text-anchor="end">{}</text>',
@@ -157,7 +159,7 @@ def _trend(points, title, chart_type, width, height, interval, most_labels, css)
     return _svg(width, height, title, desc, _join(parts), f"chart--trend {css}")
 
 
-def _answers(count):
+def answers(count):
     return ngettext("%(n)s answer", "%(n)s answers", count) % {"n": formats.number(count)}
 
 

@@ -5,7 +5,7 @@ import re
 
 from django.utils import translation
 
-from nps_widgets import charts
+from npshub import charts
 
 
 def months(values):
