@@ -190,7 +190,7 @@ def dashboard_view(request):
     context = {
         "state": state,
         "active": active,
-        "figure_filters": sum(1 for chip in active if chip["figures"]),
+        "active_count": len(active),
         "empty": empty,
         "widgets": [] if empty else dashboard_blocks(state, score),
         "periods": data.PERIODS,

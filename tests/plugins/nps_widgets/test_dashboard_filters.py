@@ -146,6 +146,7 @@ def test_comment_filters_are_labelled_comments_only_and_leave_the_figures(signed
     assert figures(page) == plain
     assert "Comments list only" in page
     assert re.search(r'chip--comments-only" href="[^"]*"[^>]*>Comments: Detractors \(0-6\)', page)
+    assert 'data-active="1"' in page  # the comments-only chip counts as an active filter (period "all" is none)
 
 
 @pytest.mark.parametrize("query,message", [
@@ -176,3 +177,17 @@ def test_the_fragment_carries_the_chips_and_the_state_for_the_script(signed_in, 
     assert "<form" not in fragment
     assert set(chips(fragment)) == {"Region: north", "Region: south", "Last 90 days"}
     assert 'data-active="3"' in fragment and 'data-active-text="3 active"' in fragment
+
+
+def test_the_api_takes_a_repeated_parameter_as_a_list_too(signed_in, regions):
+    """What the page's address holds (?region=a&region=b) means the same to the API as region=a,b."""
+    comma = signed_in.get("/api/v1/nps/summary/", {"region": "north,south"}).json()
+    assert signed_in.get("/api/v1/nps/summary/", {"region": ["north", "south"]}).json() == comma
+    assert signed_in.get("/api/v1/nps/summary/", {"region": ["north,south", "north"]}).json() == comma
+    assert comma["responses"] == 4
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    dates = {"a_from": "2020-01-01", "a_to": "2020-01-31", "b_from": "2020-02-01", "b_to": today}
+    compared = signed_in.get("/api/v1/nps/compare/", {**dates, "region": ["north", "south"]}).json()
+    assert compared["b"]["responses"] == 4
