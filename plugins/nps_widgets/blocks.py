@@ -130,7 +130,13 @@ class WidgetBlock(blocks.StructBlock):
         return format_html(' data-live-src="{}" data-live-filter="{}"', src, json.dumps(live_filter))
 
     def describe_filters(self, value):
-        parts = [f"{DIMENSION_LABELS[k]}: {v}" for k, v in data.filter_params(value.get("filters") or {}).items()]
+        from npshub.feedback import reference
+
+        parts = []
+        for name, text in data.filter_params(value.get("filters") or {}).items():
+            slugs = [slug.strip() for slug in text.split(",") if slug.strip()]
+            names = reference.labels(name, slugs)  # what people read, in their language
+            parts.append(f"{DIMENSION_LABELS[name]}: {', '.join(names[slug] for slug in slugs)}")
         start, end = self.bounds(value)
         if value.get("date_from") or value.get("date_to"):
             period = f"{data.iso(start) or '…'} – {data.iso(end) or '…'}"

@@ -3,7 +3,7 @@ from django.urls import path
 from nps_widgets import comments_page, screen_playlist, views
 
 urlpatterns = [
-    path("stats/", views.dashboard, name="dashboard"),
+    path("stats/", views.dashboard_view, name="dashboard"),
     path("comments/", comments_page.comments, name="comments"),
     path("widgets/block/", views.block_fragment, name="block"),
     path("screens/<str:token>/", views.screen_view, name="screen"),

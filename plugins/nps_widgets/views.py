@@ -4,20 +4,19 @@ import datetime
 
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.core.exceptions import BadRequest
 from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 
 from npshub import dates
 from nps_widgets import blocks as widget_blocks
-from nps_widgets import data, live, screen_playlist, screen_stream
+from nps_widgets import dashboard, data, live, screen_playlist, screen_stream
 from nps_widgets.models import Screen
 
 # --- Live stream ------------------------------------------------------------------------------
@@ -127,55 +126,14 @@ def block_fragment(request):
     return HttpResponse(block.render(value, context={"request": request}))
 
 
-# --- Statistics dashboard ----------------------------------------------------------------------
-
-INTERVALS = [("day", gettext_lazy("Day")), ("week", gettext_lazy("Week")), ("month", gettext_lazy("Month"))]
+# --- Statistics dashboard (filter state, chips and the empty state: nps_widgets.dashboard) -----
 
 
-def _parse_date(value):
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _filter_date(params, name):
-    """A date filter: unreadable falls back to none; out of the sane range (npshub.dates) is a 400."""
-    day = _parse_date(params.get(name))
-    if day is not None:
-        try:
-            dates.check_date(day, name)
-        except dates.OutOfRange as exc:
-            raise BadRequest(str(exc)) from None
-    return day
-
-
-def dashboard_state(params):
-    """The dashboard's filter state from the query string (unreadable values fall back to
-    defaults; dates out of range are a 400 naming the field)."""
-    periods = dict(data.PERIODS)
-    state = {
-        "period": params.get("period") if params.get("period") in periods else "90",
-        "from": _filter_date(params, "from"),
-        "to": _filter_date(params, "to"),
-        "interval": params.get("interval") if params.get("interval") in dict(INTERVALS) else None,
-        "by": params.get("by") if params.get("by") in widget_blocks.DIMENSION_LABELS else "product",
-        "topic": params.get("topic", ""),
-        "band": params.get("band") if params.get("band") in {b[0] for b in data.SCORE_BANDS} else "",
-    }
-    if state["from"] and state["to"] and state["from"] > state["to"]:
-        state["from"], state["to"] = state["to"], state["from"]
-    for name in data.FILTER_FIELDS:
-        state[name] = params.get(name, "").strip()
-    if state["interval"] is None:
-        state["interval"] = "day" if state["period"] in ("7", "30") and not state["from"] else "week" if state["period"] == "90" else "month"
-    return state
-
-
-def dashboard_blocks(state):
-    """The dashboard as rendered widgets: the same blocks editors use, with the picked filters."""
-    filters = {name: state[name] for name in data.FILTER_FIELDS if state[name]}
-    common = {"period": state["period"], "date_from": state["from"], "date_to": state["to"], "filters": filters}
+def dashboard_blocks(state, score):
+    """The dashboard as rendered widgets: the same blocks editors use, with the picked filters; the
+    CSAT/CES card only when the filtered answers have such scores."""
+    common = {"period": state["period"], "date_from": data.iso(state["from"]), "date_to": data.iso(state["to"]),
+              "filters": dashboard.filters(state)}
     spec = [
         ("headline", widget_blocks.HeadlineScoreBlock, {"title": _("NPS"), "compare_previous": True}),
         ("distribution", widget_blocks.DistributionBlock, {"title": _("Promoters, passives, detractors")}),
@@ -192,11 +150,9 @@ def dashboard_blocks(state):
     rendered = []
     for key, block_class, options in spec:
         block = block_class()
-        raw = {**common, **options}
-        raw["date_from"] = data.iso(raw["date_from"])
-        raw["date_to"] = data.iso(raw["date_to"])
-        value = block.to_python(raw)
-        rendered.append((key, block.render(value)))
+        rendered.append((key, block.render(block.to_python({**common, **options}))))
+        if key == "distribution" and (score.get("csat_responses") or score.get("ces_responses")):
+            rendered.append(("experience", render_to_string("nps_widgets/dashboard_experience.html", {"score": score})))
     return rendered
 
 
@@ -204,8 +160,8 @@ def export_links(state):
     """CSV/XLSX links of the stats engineer's export endpoint, when it exists."""
     from urllib.parse import urlencode
 
-    params = {name: state[name] for name in data.FILTER_FIELDS if state[name]}
-    start, end = (state["from"], state["to"]) if (state["from"] or state["to"]) else data.period_bounds(state["period"])
+    params = dashboard.filters(state)
+    start, end = dashboard.bounds(state)
     if start:
         params["from"] = start.isoformat()
     if end:
@@ -224,21 +180,28 @@ def export_links(state):
     return links
 
 
-def dashboard(request):
-    state = dashboard_state(request.GET)
+def dashboard_view(request):
+    """``/stats/``: the filter panel, the active filters as chips and the figures (or one message
+    saying which filters to drop). ``X-Requested-With: fetch`` gets the results part only."""
+    state = dashboard.state_from(request.GET)
+    score = data.score(dashboard.stats_filter(state))
+    active = dashboard.chips(state)
+    empty = None if dashboard.has_answers(score) else dashboard.empty_state(state, active)
     context = {
         "state": state,
-        "widgets": dashboard_blocks(state),
+        "active": active,
+        "active_count": len(active),
+        "empty": empty,
+        "widgets": [] if empty else dashboard_blocks(state, score),
         "periods": data.PERIODS,
-        "intervals": INTERVALS,
+        "intervals": dashboard.intervals(),
         "bands": [(key, label) for key, label, _low, _high in data.SCORE_BANDS],
         "breakdowns": list(widget_blocks.DIMENSION_LABELS.items()),
-        "dimensions": [
-            (name, widget_blocks.DIMENSION_LABELS[name], data.dimension_values(name), state[name])
-            for name in data.FILTER_FIELDS
-        ],
+        "dimensions": dashboard.dimension_choices(state),
         "topics": data.topic_choices(),
-        "exports": export_links(state),
+        "exports": [] if empty else export_links(state),
+        "by_label": widget_blocks.DIMENSION_LABELS[state["by"]],
+        "asked_label": widget_blocks.DIMENSION_LABELS[state["by_asked"] or "product"],
     }
     if request.headers.get("X-Requested-With") == "fetch":
         return render(request, "nps_widgets/dashboard_results.html", context)
@@ -246,6 +209,13 @@ def dashboard(request):
 
 
 # --- Meeting-room screens ------------------------------------------------------------------------
+
+
+def _parse_date(value):
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def screen_quotes(screen, limit=6):

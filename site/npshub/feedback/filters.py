@@ -1,7 +1,7 @@
 """The statistics filters shared by the API, the pages and the exports.
 
 ``from``/``to`` are inclusive dates in the site's time zone; each dimension and ``source`` may be
-a comma-separated list. Dates lie within ``npshub.dates``' range. Bad values raise ``InvalidFilter`` with a message naming the parameter.
+a comma-separated list (or repeated). Dates lie within ``npshub.dates``' range. Bad values raise ``InvalidFilter`` with a message naming the parameter.
 """
 
 import datetime
@@ -28,8 +28,10 @@ def _date(params, name):
 
 
 def _values(params, name):
-    value = params.get(name) or ""
-    return [item.strip() for item in value.split(",") if item.strip()]
+    """A comma-separated list, or the parameter repeated (``?region=a&region=b``, as a form's
+    checkboxes send it), or both: the values in order, without repeats."""
+    raw = params.getlist(name) if hasattr(params, "getlist") else [params.get(name) or ""]
+    return list(dict.fromkeys(item.strip() for value in raw for item in str(value or "").split(",") if item.strip()))
 
 
 @dataclass(frozen=True)

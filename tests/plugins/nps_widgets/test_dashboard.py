@@ -31,8 +31,10 @@ def test_dashboard_filters_by_every_dimension_and_keeps_state(signed_in):
     ]:
         html = signed_in.get("/stats/", {name: good, "period": "30", "by": "team", "interval": "day"}).content.decode()
         assert headline(html) == 100.0, name
-        assert re.search(rf'<option value="{good}" selected>', html), name  # the form keeps the state
-        assert '<option value="day" selected>' in html and '<option value="team" selected>' in html
+        assert f'<input type="checkbox" name="{name}" value="{good}" checked>' in html, name  # the form keeps the state
+        # A team filtered to one value is not broken down by team (the next dimension is).
+        by = "segment" if name == "team" else "team"
+        assert '<option value="day" selected>' in html and f'<option value="{by}" selected>' in html
         assert headline(signed_in.get("/stats/", {name: bad}).content.decode()) == -100.0, name
 
 
@@ -52,5 +54,6 @@ def test_dashboard_custom_dates_and_fragment(signed_in):
 
 
 def test_dashboard_offers_exports_with_the_current_filters(signed_in):
+    add_responses([10], product="kettle")
     html = signed_in.get("/stats/", {"product": "kettle", "period": "30"}).content.decode()
     assert "/api/v1/nps/export/?" in html and "product=kettle" in html and "format=xlsx" in html

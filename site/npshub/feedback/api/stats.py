@@ -15,7 +15,7 @@ from npshub.feedback.filters import FILTER_PARAMS, InvalidFilter, StatsFilter
 
 FILTER_PARAMETERS = [
     OpenApiParameter(name, str, description="Inclusive date YYYY-MM-DD (site time zone)"
-                     if name in ("from", "to") else "One value or a comma-separated list")
+                     if name in ("from", "to") else "One value or a comma-separated list (or the parameter repeated)")
     for name in FILTER_PARAMS
 ]
 SHARED_FILTER_PARAMETERS = [p for p in FILTER_PARAMETERS if p.name not in ("from", "to")]
@@ -110,7 +110,8 @@ def positive_int(params, name, default):
 
 def period_filters(params):
     """The two filters of a comparison: shared dimension filters, each with its own dates."""
-    shared = {name: params.get(name) for name in FILTER_PARAMS if name not in ("from", "to") and params.get(name)}
+    many = getattr(params, "getlist", lambda name: [params.get(name)])
+    shared = {name: ",".join(v for v in many(name) if v) for name in FILTER_PARAMS if name not in ("from", "to") and params.get(name)}
     filters = []
     for side in ("a", "b"):
         side_params = dict(shared, **{"from": params.get(f"{side}_from"), "to": params.get(f"{side}_to")})
