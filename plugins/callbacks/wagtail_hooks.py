@@ -196,6 +196,9 @@ class OverdueCallbacksPanel(HubPanel):
         return [Item(row["department__name"] or _("No department"), meta=formats.number(row["n"]))
                 for row in by_department]
 
+    def items_heading(self):
+        return _("Overdue by department") if self.company_wide and self.counts["overdue"] else ""
+
     def links(self):
         links = []
         if access.is_caller(self.user):

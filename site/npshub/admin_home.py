@@ -71,6 +71,9 @@ class HubPanel(Component):
     def items(self):
         return []
 
+    def items_heading(self):
+        return ""
+
     def links(self):
         """[(label, url)] under the panel."""
         return []
@@ -80,7 +83,8 @@ class HubPanel(Component):
         return ""
 
     def get_context_data(self, parent_context=None):
-        return {"panel": self, "figures": self.figures(), "items": self.items(), "links": self.links()}
+        return {"panel": self, "figures": self.figures(), "items": self.items(), "items_heading": self.items_heading(),
+                "links": self.links()}
 
 
 def add_panel(request, panels, panel_class):
