@@ -239,10 +239,12 @@ def initials_avatar(user):
 
 def avatar_url(user, size=50):
     """The ``get_avatar_url`` hook: the profile's avatar, else Wagtail's own upload, else initials."""
-    profile = getattr(user, "profile", None) if getattr(user, "pk", None) else None
+    if getattr(user, "pk", None) is None:
+        return None
+    profile = getattr(user, "profile", None)
     if profile is not None and profile.avatar:
         return profile.avatar.url
-    wagtail_profile = getattr(user, "wagtail_userprofile", None) if getattr(user, "pk", None) else None
+    wagtail_profile = getattr(user, "wagtail_userprofile", None)
     if wagtail_profile is not None and wagtail_profile.avatar:
         return None  # Wagtail shows it
-    return initials_avatar(user) if getattr(user, "pk", None) else None
+    return initials_avatar(user)
