@@ -226,13 +226,16 @@ def load_responses(count, stdout, batch_size=5000):
     if existing >= count:
         stdout.write(f"responses: {existing} demo responses already loaded")
         return 0
-    created = 0
+    created = done = 0
     batch = []
     for response, contact in generate(count):
         batch.append((response, contact))
         if len(batch) >= batch_size:
             created += _save(batch)
+            done += len(batch)
             batch = []
+            if done < count:  # progress: the whole load takes a while
+                stdout.write(f"responses: {done}/{count} ({created} new)")
     created += _save(batch)
     stdout.write(f"responses: {created} new demo responses ({count} in all)")
     return created

@@ -31,8 +31,11 @@ class CallbacksConfig(AppConfig):
             "callbacks-purge-notes": {"task": "callbacks.purge_notes", "schedule": 24 * 3600},
             "callbacks-purge-audit-log": {"task": "callbacks.purge_audit_log", "schedule": 24 * 3600},
         }
-        # Granted by the core (npshub.people.roles.ensure_groups) after migrate.
+        # Granted by the core (npshub.people.roles.ensure_groups) after migrate. Callers and team
+        # managers reach the admin for its home page: the overdue callbacks of their scope.
         permissions = {
+            "caller": ["wagtailadmin.access_admin"],
+            "team_manager": ["wagtailadmin.access_admin"],
             "cx_admin": [
                 "callbacks.view_callback", "callbacks.view_auditlog", "callbacks.add_consentchange",
                 "callbacks.view_consentchange", "callbacks.view_playbookaction",

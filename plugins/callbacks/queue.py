@@ -108,6 +108,11 @@ def refresh_priorities(now=None):
     return len(changed)
 
 
+def overdue(queryset, now=None):
+    """The active callbacks of ``queryset`` past their due time (``Callback.overdue``, in SQL)."""
+    return queryset.filter(status__in=ACTIVE, due_at__lt=now or timezone.now())
+
+
 def visible(user):
     """Every callback of ``user``'s scope, with what the queue pages and the API show."""
     queryset = Callback.objects.select_related("response", "claimed_by", "department").prefetch_related("response__topics")

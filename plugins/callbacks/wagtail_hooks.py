@@ -2,20 +2,29 @@
 (ModelAdmin); playbooks and training collections as snippets. Contact data is never listed here:
 phone numbers are shown only to the claimant on the callback page."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404
+from django.db.models import Count
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import CreateView, InspectView
 
-from callbacks import access, privacy
+from callbacks import access, privacy, queue
 from callbacks.models import AuditLog, Callback, ConsentChange, Playbook, PlaybookAction, TrainingCollection
+from npshub import formats
+from npshub.admin_home import Figure, HubPanel, Item, add_panel
+from npshub.people import roles
 
 
 class CallbackInspectView(InspectView):
@@ -139,3 +148,66 @@ class TrainingCollectionViewSet(SnippetViewSet):
 
 register_snippet(PlaybookViewSet)
 register_snippet(TrainingCollectionViewSet)
+
+
+class OverdueCallbacksPanel(HubPanel):
+    """The admin home: overdue callbacks of the person's scope (``access.scoped``: their department and
+    sub-departments; company-wide for CX admins and central CX). Counts and department names only:
+    no customer, no score, no comment."""
+
+    name = "overdue-callbacks"
+    heading = _("Overdue callbacks")
+    roles = (roles.CALLER, roles.TEAM_MANAGER, roles.CX_ADMIN)
+    order = 50
+    shown = 5
+
+    def get_context_data(self, parent_context=None):
+        now = timezone.now()
+        self.company_wide = access.scope_department_ids(self.user) is None
+        mine = access.scoped(Callback.objects.all(), self.user)
+        self.late = queue.overdue(mine, now)
+        self.counts = {
+            "overdue": self.late.count(),
+            "open": mine.filter(status__in=queue.ACTIVE).count(),
+            "soon": mine.filter(status__in=queue.ACTIVE, due_at__gte=now, due_at__lt=now + timedelta(days=1)).count(),
+        }
+        return super().get_context_data(parent_context)
+
+    def figures(self):
+        department = access.user_department(self.user)
+        if self.company_wide:
+            scope = _("company-wide")
+        elif department is not None:
+            scope = _("%(department)s and its sub-departments") % {"department": department.name}
+        else:
+            scope = _("no department in your profile")
+        return [
+            Figure(_("Overdue"), formats.number(self.counts["overdue"]), note=scope,
+                   tone="bad" if self.counts["overdue"] else ""),
+            Figure(_("Due within 24 hours"), formats.number(self.counts["soon"])),
+            Figure(_("Open in the queue"), formats.number(self.counts["open"])),
+        ]
+
+    def items(self):
+        if not self.company_wide or not self.counts["overdue"]:
+            return []
+        by_department = (self.late.values("department__name").annotate(n=Count("pk"))
+                         .order_by("-n", "department__name")[: self.shown])
+        return [Item(row["department__name"] or _("No department"), meta=formats.number(row["n"]))
+                for row in by_department]
+
+    def items_heading(self):
+        return _("Overdue by department") if self.company_wide and self.counts["overdue"] else ""
+
+    def links(self):
+        links = []
+        if access.is_caller(self.user):
+            links.append((_("Callback queue"), reverse("callbacks:queue")))
+        if access.has_record_role(self.user):
+            links.append((_("Call library"), reverse("callbacks:library")))
+        return links
+
+
+@hooks.register("construct_homepage_panels")
+def overdue_callbacks_panel(request, panels):
+    add_panel(request, panels, OverdueCallbacksPanel)

@@ -7,9 +7,11 @@ def _crud(*models, view_only=False):
     return [f"rewards.{action}_{model}" for model in models for action in actions]
 
 
-# Editors define badges; CX admins run the programme: rules, store, challenges, records.
+# Editors define badges; CX admins run the programme: rules, store, challenges, records. Team managers
+# reach the admin for its home page: the redemptions waiting for their approval.
 PERMISSIONS = {
     "editor": [*_crud("badge"), "wagtailadmin.access_admin"],
+    "team_manager": ["wagtailadmin.access_admin"],
     "cx_admin": [
         *_crud("rule", "badge", "rewarditem", "challenge"),
         *_crud("ledgerentry", "redemption", "balancedrift", "kudos", view_only=True),

@@ -77,6 +77,17 @@ def can_decide(manager, redemption):
     return decision_refusal(manager, redemption) is None
 
 
+def pending_for(manager):
+    """The redemptions waiting for ``manager``'s decision (the approvals page, the admin home), oldest
+    first; none for someone who is neither a team manager nor a CX admin."""
+    if not roles.has_any_role(manager, [roles.TEAM_MANAGER, roles.CX_ADMIN]):
+        return []
+    pending = Redemption.objects.filter(status=Redemption.PENDING).select_related("item", "user__profile__team")
+    if not roles.has_role(manager, roles.CX_ADMIN):
+        pending = pending.filter(user__profile__team__manager=manager)
+    return [r for r in pending.order_by("created_at", "pk") if can_decide(manager, r)]
+
+
 def decide(redemption_id, manager, approve):
     """Approve or reject a pending redemption; a rejection refunds the points and the stock.
     Raises DecisionRefused when ``manager`` may not decide it (decision_refusal)."""

@@ -184,10 +184,9 @@ def team(request, slug):
 def approvals(request):
     if not roles.has_any_role(request.user, [roles.TEAM_MANAGER, roles.CX_ADMIN]):
         raise PermissionDenied
-    pending = Redemption.objects.filter(status=Redemption.PENDING).select_related("item", "user__profile__team")
     return render(request, "rewards/approvals.html", {
-        "pending": [r for r in pending if services.can_decide(request.user, r)],
-        "own_pending": [r for r in pending if r.user_id == request.user.pk],
+        "pending": services.pending_for(request.user),
+        "own_pending": Redemption.objects.filter(status=Redemption.PENDING, user=request.user).select_related("item"),
     })
 
 

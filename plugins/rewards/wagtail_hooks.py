@@ -13,6 +13,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
+from npshub import formats
+from npshub.admin_home import Figure, HubPanel, add_panel
 from npshub.admin_records import ReadOnlyPermissionHelper
 from npshub.people import roles
 from rewards import ledger, services
@@ -188,3 +190,26 @@ def register_reverse_url():
         path("rewards/ledger/<int:entry_id>/reverse/", reverse_entry_view, name="rewards_reverse_entry"),
         path("rewards/redemptions/<int:redemption_id>/decide/", decide_redemption_view, name="rewards_decide_redemption"),
     ]
+
+
+class PendingRedemptionsPanel(HubPanel):
+    """The admin home: redemptions waiting for this person's decision (team managers, CX admins)."""
+
+    name = "pending-redemptions"
+    heading = _("Redemptions awaiting approval")
+    roles = (roles.TEAM_MANAGER, roles.CX_ADMIN)
+    order = 40
+
+    def figures(self):
+        self.pending = services.pending_for(self.user)
+        oldest = self.pending[0].created_at if self.pending else None
+        return [Figure(_("Waiting for you"), formats.number(len(self.pending)),
+                       note=_("oldest %(ago)s") % {"ago": formats.ago(oldest)} if oldest else "")]
+
+    def links(self):
+        return [(_("Approvals"), reverse("rewards:approvals"))]
+
+
+@hooks.register("construct_homepage_panels")
+def pending_redemptions_panel(request, panels):
+    add_panel(request, panels, PendingRedemptionsPanel)

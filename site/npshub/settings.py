@@ -361,6 +361,9 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILAPI_BASE_URL = NPSHUB_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
+# An intranet asks no outside server for avatars: the admin shows the profile's avatar or initials
+# (npshub.admin_home.avatar_url, the get_avatar_url hook).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
