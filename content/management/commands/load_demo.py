@@ -43,6 +43,10 @@ class Command(BaseCommand):
             home = load_digest(self.stdout)
             # The Russian tree: every demo page translated (plugins translate the pages they add).
             self.stdout.write(f"russian translations: {translate_tree(home, 'ru')} new")
+        from content.channel_posts import load_channel_posts
+
+        with transaction.atomic():
+            load_channel_posts(self.stdout)
         if reach_history:
             from content.awareness import load_awareness
 

@@ -56,9 +56,14 @@ def card(post, language):
 def preview(post, language):
     """For the admin: the card as HTML, and whether it falls back to the other language's text."""
     used = post.text_in(language)[0]
-    return {"language": language, "language_name": dict(settings.LANGUAGES).get(language, language),
+    return {"language": language, "language_name": _language_name(language),
             "html": card_html.render(card(post, language)), "fallback": used != language,
-            "used_name": dict(settings.LANGUAGES).get(used, used)}
+            "used_name": _language_name(used)}
+
+
+def _language_name(code):
+    """In the reader's language (English, Russian / английский, русский)."""
+    return translation.get_language_info(code)["name_translated"]
 
 
 def start(post_id):

@@ -79,7 +79,7 @@ def post_page(request, post_id):
     post = get_object_or_404(ChannelPost, pk=post_id)
     languages = sorted({c.language for c in post.channels.all()}) or [code for code, _name in _languages()]
     return TemplateResponse(request, "digest/admin/channel_post.html", {
-        "post": post, "cards": [channel_posts.preview(post, code) for code in languages],
+        "post": post, "title": str(post), "cards": [channel_posts.preview(post, code) for code in languages],
         "deliveries": post.deliveries.select_related("channel"),
         "edit_url": reverse("wagtailsnippets_digest_channelpost:edit", args=[post.pk]),
     })
