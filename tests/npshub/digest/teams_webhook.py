@@ -19,8 +19,9 @@ class TeamsWebhook:
                 with outer.lock:
                     outer.requests.append({"path": self.path, "body": json.loads(body or b"null")})
                     status = outer.status(len(outer.requests)) if callable(outer.status) else outer.status
-                if outer.hold_seconds:
-                    time.sleep(outer.hold_seconds)
+                    hold = outer.hold_seconds(len(outer.requests)) if callable(outer.hold_seconds) else outer.hold_seconds
+                if hold:
+                    time.sleep(hold)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
