@@ -28,6 +28,7 @@ class ChannelPostForm(WagtailAdminModelForm):
         from npshub.digest.models import ChannelPost
 
         if "status" in self.fields:
+            self.fields["status"].widget = forms.RadioSelect()
             self.fields["status"].choices = [(ChannelPost.Status.DRAFT, _("Keep as a draft")),
                                              (ChannelPost.Status.SCHEDULED, _("Schedule it"))]
             self.fields["status"].label = _("Publish")
