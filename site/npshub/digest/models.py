@@ -223,7 +223,9 @@ class ChannelPost(PreviewableMixin, models.Model):
         verbose_name_plural = _("channel posts")
 
     def __str__(self):
-        return self.title_en or self.title_ru or _("Untitled post")
+        from django.utils.translation import get_language
+
+        return self.text_in((get_language() or "en")[:2])[1] or str(_("Untitled post"))
 
     LOCKED = (Status.SENDING, Status.SENT, Status.FAILED)
 
@@ -240,6 +242,14 @@ class ChannelPost(PreviewableMixin, models.Model):
             if title or body:
                 return code, title, body
         return language, "", ""
+
+    def publish_time(self):
+        """For the list: when it is (or was) due, in the reader's date format."""
+        from django.utils.formats import date_format
+        from django.utils.timezone import localtime
+
+        moment = self.scheduled_at or self.started_at
+        return date_format(localtime(moment), "SHORT_DATETIME_FORMAT") if moment else "—"
 
     def delivery_summary(self):
         """For the list: "2 of 3 sent", with failures named."""

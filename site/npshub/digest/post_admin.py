@@ -5,10 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectList, Panel
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from npshub.digest import channel_posts
@@ -64,7 +64,7 @@ class ChannelPostViewSet(SnippetViewSet):
     @property
     def list_display(self):
         return ["__str__", "section", "status",
-                DateColumn("scheduled_at", label=_("publish at")),
+                Column("publish_time", label=capfirst(_("publish at")), accessor="publish_time"),
                 Column("delivery_summary", label=_("Channels"), accessor="delivery_summary")]
 
     @property

@@ -158,4 +158,4 @@ def channel_post_page_button(snippet, user, next_url=None):
     from wagtail.admin.widgets import ListingButton
 
     if isinstance(snippet, ChannelPost) and has_any_role(user, (EDITOR, CX_ADMIN)):
-        yield ListingButton(_("Preview and deliveries"), reverse("digest_channel_post", args=[snippet.pk]), priority=5)
+        yield ListingButton(_("Preview"), reverse("digest_channel_post", args=[snippet.pk]), priority=5)
