@@ -155,6 +155,20 @@ def finish(post_id):
         status=status, finished_at=timezone.now()))
 
 
+def resend(post_id):
+    """An editor's decision: the channels that failed or did not confirm get the post once more
+    (a `not confirmed` channel may then show it twice). Returns how many channels are queued."""
+    with transaction.atomic():
+        post = ChannelPost.objects.select_for_update().get(pk=post_id)
+        if post.status != ChannelPost.Status.FAILED:
+            return 0
+        count = post.deliveries.filter(status__in=(Delivery.FAILED, Delivery.UNCONFIRMED)).update(
+            status=Delivery.PENDING, claim="", next_attempt_at=None)
+        if count:
+            ChannelPost.objects.filter(pk=post_id).update(status=ChannelPost.Status.SENDING, finished_at=None)
+    return count
+
+
 def release_stale():
     """Rows a dead worker left in ``sending``: not posted again, marked ``not confirmed``."""
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.TEAMS_CLAIM_TIMEOUT)

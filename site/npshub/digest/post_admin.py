@@ -1,12 +1,15 @@
 """The admin of channel posts (editors and CX admins): the snippet's edit form with its language
 note and delivery panel, and a page showing each channel's card and what became of it."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -83,6 +86,23 @@ def post_page(request, post_id):
         "deliveries": post.deliveries.select_related("channel"),
         "edit_url": reverse("wagtailsnippets_digest_channelpost:edit", args=[post.pk]),
     })
+
+
+@require_POST
+def resend(request, post_id):
+    if not has_any_role(request.user, (EDITOR, CX_ADMIN)):
+        raise PermissionDenied
+    post = get_object_or_404(ChannelPost, pk=post_id)
+    count = channel_posts.resend(post.pk)
+    if count:
+        from npshub.digest import tasks
+
+        tasks.publish_channel_posts.delay_on_commit()
+        messages.success(request, ngettext("The post goes to %(count)s channel again.",
+                                           "The post goes to %(count)s channels again.", count) % {"count": count})
+    else:
+        messages.error(request, gettext("Only a failed post can be sent again."))
+    return redirect("digest_channel_post", post.pk)
 
 
 def _languages():

@@ -22,6 +22,7 @@ def digest_admin_urls():
         path("digest/report/<int:mailing_id>/", admin_views.report, name="digest_report"),
         path("digest/announcements/<int:announcement_id>/send/", admin_views.announcement_send, name="digest_announcement_send"),
         path("digest/channel-posts/<int:post_id>/", post_admin.post_page, name="digest_channel_post"),
+        path("digest/channel-posts/<int:post_id>/resend/", post_admin.resend, name="digest_channel_post_resend"),
         path("digest/outbox/", admin_views.outbox, name="digest_outbox"),
         path("digest/outbox/<str:name>/", admin_views.outbox_message, name="digest_outbox_message"),
         path("digest/outbox/<str:name>/html/", admin_views.outbox_html, name="digest_outbox_html"),

@@ -189,3 +189,27 @@ def test_only_editors_and_cx_admins_write_posts(client, kind, allowed, hook):
     for url in (ADD_URL, "/admin/snippets/digest/channelpost/", f"/admin/digest/channel-posts/{post.pk}/"):
         response = client.get(url)
         assert (response.status_code == 200) is allowed, url
+
+
+def test_an_editor_sends_a_failed_post_again_to_the_channels_that_refused_it(client, hook, django_capture_on_commit_callbacks):
+    hook.status = lambda n: 400 if n == 1 else 202
+    cx, service = channels(hook)
+    post = make_post([cx])
+    channel_posts.publish_due()
+    post.refresh_from_db()
+    assert post.status == ChannelPost.Status.FAILED
+    url = f"/admin/digest/channel-posts/{post.pk}/resend/"
+    client.force_login(f.user("employee"))
+    assert client.post(url).status_code in (302, 403) and len(hook.received()) == 1
+    client.force_login(f.user("editor"))
+    assert "Send again" in client.get(f"/admin/digest/channel-posts/{post.pk}/").content.decode()
+    assert client.get(url).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
+    post.refresh_from_db()
+    delivery = post.deliveries.get()
+    assert post.status == ChannelPost.Status.SENT and (delivery.status, delivery.status_code) == (Delivery.SENT, 202)
+    assert len(hook.received()) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)  # a sent post is not sent again
+    assert len(hook.received()) == 2
