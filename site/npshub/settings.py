@@ -442,6 +442,9 @@ DIGEST_RETRY_BACKOFF = env_int("DIGEST_RETRY_BACKOFF", 60)      # seconds, doubl
 DIGEST_SENDING_TIMEOUT = env_int("DIGEST_SENDING_TIMEOUT", 1800)  # > CELERY_TASK_TIME_LIMIT: older claims are dead workers'
 DIGEST_WAIT_TIMEOUT = env_int("DIGEST_WAIT_TIMEOUT", 3600)      # send_digest gives up waiting after this
 TEAMS_TIMEOUT = env_int("TEAMS_TIMEOUT", 10)
+TEAMS_POST_MAX_ATTEMPTS = env_int("TEAMS_POST_MAX_ATTEMPTS", 5)  # a channel post's refusals (429, 5xx, no connection) before giving up
+TEAMS_RETRY_BACKOFF = env_int("TEAMS_RETRY_BACKOFF", 60)        # seconds, doubled per attempt
+TEAMS_CLAIM_TIMEOUT = env_int("TEAMS_CLAIM_TIMEOUT", 3 * TEAMS_TIMEOUT + 30)  # older "sending" rows: a dead worker's, never re-posted
 
 # --- Scheduled pulls and other systems (npshub.feedback.pulls, npshub.http) -----------------
 PULL_HTTP_TIMEOUT = env_int("PULL_HTTP_TIMEOUT", 30)            # seconds per HTTP request

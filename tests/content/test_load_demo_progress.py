@@ -25,13 +25,13 @@ def test_stages_with_their_time_and_quiet_with_verbosity_0(monkeypatch):
     call_command("load_demo", responses=300, quiet_logins=True, stdout=out)
     lines = out.getvalue().splitlines()
     names = ["company and pages", "topics", "responses", "reference labels", "pull", "digest and translations",
-             "reach history", "rollups", *[f"plugin {p.label}" for p in plugins.get_plugins() if p.demo]]
+             "Teams channel posts", "reach history", "rollups", *[f"plugin {p.label}" for p in plugins.get_plugins() if p.demo]]
     assert [line for line in lines if line.startswith("[")] == [
         f"[{n}/{len(names)}] {name}: 1.0 s" for n, name in enumerate(names, 1)
     ]
     assert lines[-1] == f"Demo loaded in {2 * len(names) + 1}.0 s"
-    # Each stage's own counts come before its line (302: the callbacks demo adds a customer journey).
-    assert lines.index("responses: 302 demo responses already loaded") == lines.index(f"[3/{len(names)}] responses: 1.0 s") - 1
+    # Each stage's own counts come before its line (304: the callbacks demo adds a customer journey and a turnaround).
+    assert lines.index("responses: 304 demo responses already loaded") == lines.index(f"[3/{len(names)}] responses: 1.0 s") - 1
 
 
 def test_responses_report_every_batch():

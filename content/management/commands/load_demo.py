@@ -47,6 +47,7 @@ class Command(BaseCommand):
             ("reference labels", lambda: load_labels(out)),  # after the responses, whose new values ingestion recorded
             ("pull", lambda: self.atomic(self.pull, out)),
             ("digest and translations", lambda: self.atomic(self.digest, out)),
+            ("Teams channel posts", lambda: self.atomic(self.channel_posts, out)),
         ]
         if reach_history:
             stages.append(("reach history", lambda: self.atomic(self.reach_history, out)))
@@ -92,6 +93,12 @@ class Command(BaseCommand):
         home = load_digest(out)
         # The Russian tree: every demo page translated (plugins translate the pages they add).
         out.write(f"russian translations: {translate_tree(home, 'ru')} new")
+
+    @staticmethod
+    def channel_posts(out):
+        from content.channel_posts import load_channel_posts
+
+        load_channel_posts(out)
 
     @staticmethod
     def reach_history(out):

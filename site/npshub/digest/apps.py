@@ -21,6 +21,10 @@ class DigestConfig(AppConfig):
             "task": "digest.post_weekly_to_teams",
             "schedule": crontab(minute=5, hour=9, day_of_week="mon"),
         },
+        "digest-channel-posts": {
+            "task": "digest.publish_channel_posts",
+            "schedule": 60.0,
+        },
         "digest-recover-stuck": {
             "task": "digest.resume_mailings",
             "schedule": 300.0,

@@ -4,6 +4,7 @@ makes sending exactly once, email preferences, and Microsoft Teams channels."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import PreviewableMixin
 
 # Email types an employee can opt out of. Transactional mail (account, legally required notices,
 # a plugin's thank-you notes to customers) has no preference and is always sent.
@@ -175,3 +176,133 @@ class Announcement(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class ChannelPost(PreviewableMixin, models.Model):
+    """A post an editor writes for the Teams channels (a trend, a tip, a peer's story, a win), posted
+    once to each chosen channel as an Adaptive Card in that channel's language (npshub.digest.channel_posts)."""
+
+    class Section(models.TextChoices):
+        INDUSTRY_TRENDS = "industry_trends", _("Industry trends")
+        TIPS = "tips", _("Tips")
+        PEER_POSTS = "peer_posts", _("Peer posts")
+        WINS = "wins", _("Wins")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SCHEDULED = "scheduled", _("scheduled")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    section = models.CharField(_("section"), max_length=20, choices=Section.choices, default=Section.TIPS)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    body_en = models.TextField(_("text in English"), blank=True)
+    title_ru = models.CharField(_("title in Russian"), max_length=200, blank=True)
+    body_ru = models.TextField(_("text in Russian"), blank=True)
+    link_url = models.URLField(_("link"), max_length=1000, blank=True,
+                               help_text=_("Optional: a button under the post opens it."))
+    image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("image"))
+    channels = models.ManyToManyField(TeamsChannel, related_name="channel_posts", verbose_name=_("channels"),
+                                      limit_choices_to={"active": True})
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    scheduled_at = models.DateTimeField(_("publish at"), null=True, blank=True,
+                                        help_text=_("Blank: as soon as the post is scheduled."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(_("sending started"), null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "scheduled_at"])]
+        verbose_name = _("channel post")
+        verbose_name_plural = _("channel posts")
+
+    def __str__(self):
+        from django.utils.translation import get_language
+
+        return self.text_in((get_language() or "en")[:2])[1] or str(_("Untitled post"))
+
+    LOCKED = (Status.SENDING, Status.SENT, Status.FAILED)
+
+    @property
+    def locked(self):
+        """Sending has started: the text is what the channels got and can no longer change."""
+        return self.status in self.LOCKED
+
+    def text_in(self, language):
+        """(language used, title, body): the channel's language, or the other one when that is blank."""
+        order = [language] + [code for code, _name in settings.LANGUAGES if code != language]
+        for code in order:
+            title, body = getattr(self, f"title_{code}", ""), getattr(self, f"body_{code}", "")
+            if title or body:
+                return code, title, body
+        return language, "", ""
+
+    def publish_time(self):
+        """For the list: when it is (or was) due, in the reader's date format."""
+        from django.utils.formats import date_format
+        from django.utils.timezone import localtime
+
+        moment = self.scheduled_at or self.started_at
+        return date_format(localtime(moment), "SHORT_DATETIME_FORMAT") if moment else "—"
+
+    def delivery_summary(self):
+        """For the list: "2 of 3 sent", with failures named."""
+        from django.db.models import Count, Q
+
+        counts = self.deliveries.aggregate(total=Count("pk"), sent=Count("pk", filter=Q(status="sent")),
+                                           failed=Count("pk", filter=Q(status__in=("failed", "unconfirmed"))))
+        if not counts["total"]:
+            return ", ".join(c.name for c in self.channels.all()) or "—"
+        text = _("%(sent)s of %(total)s sent") % counts
+        return text + (_(", %(failed)s failed") % counts if counts["failed"] else "")
+
+    # Wagtail's preview panel: the Adaptive Card, rendered from the very JSON that is posted.
+    @property
+    def preview_modes(self):
+        return [(code, _("Card in %(language)s") % {"language": name}) for code, name in settings.LANGUAGES]
+
+    def serve_preview(self, request, mode_name):
+        from django.template.response import TemplateResponse
+
+        from npshub.digest import channel_posts
+
+        return TemplateResponse(request, "digest/admin/card_preview.html",
+                                {"cards": [channel_posts.preview(self, mode_name)], "standalone": True})
+
+
+class ChannelPostDelivery(models.Model):
+    """A channel post to one channel. The row is claimed (``sending``) and committed before the HTTP
+    call, so neither a restarted worker nor a second run ever posts it again (README, "Channel posts")."""
+
+    PENDING, SENDING, SENT, RETRY, FAILED, UNCONFIRMED = "pending", "sending", "sent", "retry", "failed", "unconfirmed"
+    STATUSES = [
+        (PENDING, _("pending")), (SENDING, _("sending")), (SENT, _("sent")), (RETRY, _("waiting to retry")),
+        (FAILED, _("failed")), (UNCONFIRMED, _("not confirmed")),
+    ]
+    TERMINAL = (SENT, FAILED, UNCONFIRMED)
+
+    post = models.ForeignKey(ChannelPost, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.ForeignKey(TeamsChannel, on_delete=models.CASCADE, related_name="deliveries")
+    language = models.CharField(_("language"), max_length=8)
+    status = models.CharField(_("status"), max_length=12, choices=STATUSES, default=PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claim = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["channel__name"]
+        constraints = [models.UniqueConstraint(fields=["post", "channel"], name="digest_post_once_per_channel")]
+        verbose_name = _("channel post delivery")
+
+    def __str__(self):
+        return f"{self.post_id} → {self.channel_id}: {self.status}"

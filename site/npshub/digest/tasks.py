@@ -200,4 +200,12 @@ def post_weekly_to_teams(week_start=None):
     return 1
 
 
+@shared_task(name="digest.publish_channel_posts")
+def publish_channel_posts():
+    """Beat, every minute: editors' channel posts that are due, exactly once per channel."""
+    from npshub.digest import channel_posts
+
+    return channel_posts.publish_due()
+
+
 __all__ = ["send_batch", "SendLog"]

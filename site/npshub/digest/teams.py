@@ -48,6 +48,27 @@ def alert_card(title, text, link_url, link_label=None):
         {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}]}
 
 
+def post_card(section, title, text, image_url=None, link_url=None, link_label=None):
+    """An editor's channel post: the section as a small heading, the title, an optional image, the
+    text's paragraphs (Adaptive Cards' markdown subset: **bold**, _italic_, [text](link), lists)
+    and an optional button. The admin's preview renders this same JSON (npshub.digest.card_html)."""
+    body = [{"type": "TextBlock", "text": section, "size": "Small", "weight": "Bolder", "color": "Accent",
+             "spacing": "None", "wrap": True}]
+    if title:
+        body.append({"type": "TextBlock", "size": "Large", "weight": "Bolder", "text": title, "wrap": True})
+    if image_url:
+        body.append({"type": "Image", "url": image_url, "size": "Stretch", "altText": title})
+    for paragraph in (p.strip() for p in text.replace("\r\n", "\n").split("\n\n")):
+        if paragraph:
+            body.append({"type": "TextBlock", "text": paragraph, "wrap": True})
+    card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+            "type": "AdaptiveCard", "version": "1.4", "body": body}
+    if link_url:
+        card["actions"] = [{"type": "Action.OpenUrl", "title": link_label or _("Read more"), "url": link_url}]
+    return {"type": "message", "attachments": [
+        {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}]}
+
+
 def post(url, payload):
     """POST the card; returns the HTTP status, raises on a network error or a non-2xx answer."""
     request = urllib.request.Request(

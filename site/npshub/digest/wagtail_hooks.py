@@ -6,8 +6,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
-from npshub.digest import admin_views
-from npshub.digest.models import Announcement, Mailing, SendLog, TeamsChannel, TeamsPost
+from npshub.digest import admin_views, post_admin
+from npshub.digest.models import Announcement, ChannelPost, Mailing, SendLog, TeamsChannel, TeamsPost
 from npshub.people.roles import CX_ADMIN, EDITOR, has_any_role
 
 
@@ -21,6 +21,8 @@ def digest_admin_urls():
         path("digest/send/<int:page_id>/", admin_views.send_now, name="digest_send"),
         path("digest/report/<int:mailing_id>/", admin_views.report, name="digest_report"),
         path("digest/announcements/<int:announcement_id>/send/", admin_views.announcement_send, name="digest_announcement_send"),
+        path("digest/channel-posts/<int:post_id>/", post_admin.post_page, name="digest_channel_post"),
+        path("digest/channel-posts/<int:post_id>/resend/", post_admin.resend, name="digest_channel_post_resend"),
         path("digest/outbox/", admin_views.outbox, name="digest_outbox"),
         path("digest/outbox/<str:name>/", admin_views.outbox_message, name="digest_outbox_message"),
         path("digest/outbox/<str:name>/html/", admin_views.outbox_html, name="digest_outbox_html"),
@@ -133,3 +135,28 @@ def announcement_send_button(snippet, user, next_url=None):
 
     if isinstance(snippet, Announcement) and has_any_role(user, (EDITOR, CX_ADMIN)):
         yield ListingButton(_("Send…"), reverse("digest_announcement_send", args=[snippet.pk]), priority=10)
+
+
+register_snippet(post_admin.ChannelPostViewSet)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def channel_post_saved(request, instance):
+    """A post scheduled for now (or a past time) goes out at once, not at the next beat."""
+    if not isinstance(instance, ChannelPost):
+        return
+    if instance.created_by_id is None:
+        ChannelPost.objects.filter(pk=instance.pk, created_by__isnull=True).update(created_by=request.user)
+    from npshub.digest import channel_posts, tasks
+
+    if channel_posts.due_posts().filter(pk=instance.pk).exists():
+        tasks.publish_channel_posts.delay_on_commit()
+
+
+@hooks.register("register_snippet_listing_buttons")
+def channel_post_page_button(snippet, user, next_url=None):
+    from wagtail.admin.widgets import ListingButton
+
+    if isinstance(snippet, ChannelPost) and has_any_role(user, (EDITOR, CX_ADMIN)):
+        yield ListingButton(_("Preview"), reverse("digest_channel_post", args=[snippet.pk]), priority=5)

@@ -32,6 +32,7 @@ PERMISSIONS = {
         "wagtailadmin.access_admin",
         *_crud("feedback", "topic"),
         *_crud("digest", "announcement", actions=("add", "change", "view")),
+        *_crud("digest", "channelpost"),
     ],
     CX_ADMIN: [
         "wagtailadmin.access_admin",
@@ -42,6 +43,7 @@ PERMISSIONS = {
         *_crud("digest", "teamschannel"),
         *_crud("digest", "mailing", "sendlog", "teamspost", actions=("view",)),
         *_crud("digest", "announcement", actions=("add", "change", "view")),
+        *_crud("digest", "channelpost"),
         *_crud("reach", "awarenesssettings", actions=("change", "view")),
         *_crud("reach", "embedsite"),
     ],
