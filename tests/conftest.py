@@ -36,6 +36,18 @@ def _visits_flushed_by_hand(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language and leaves it so: a view or test that
+    activates Russian must not make the next test (in any order) read Russian."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: with REDIS_URL the cache outlives the test and is
     shared with the servers and workers tests start (cached picker values, leaderboards...)."""
