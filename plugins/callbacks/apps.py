@@ -38,6 +38,8 @@ class CallbacksConfig(AppConfig):
                 "callbacks.add_playbook", "callbacks.change_playbook", "callbacks.view_playbook",
                 "callbacks.delete_playbook", "callbacks.add_trainingcollection",
                 "callbacks.change_trainingcollection", "callbacks.view_trainingcollection",
+                # CX researchers: upload research interviews, erase them on request.
+                "callbacks.add_interview", "callbacks.view_interview", "callbacks.delete_interview",
             ],
             "editor": [
                 "callbacks.add_trainingcollection", "callbacks.change_trainingcollection",

@@ -28,8 +28,8 @@ def refresh_priorities():
 
 @shared_task(name="callbacks.purge_recordings")
 def purge_recordings():
-    """Delete recordings past their retention date: rows and files (beat: hourly)."""
-    return privacy.purge_recordings().purged
+    """Delete recordings and research interviews past their retention date: rows and files (beat: hourly)."""
+    return privacy.purge_recordings().purged + privacy.purge_interviews().purged
 
 
 @shared_task(name="callbacks.purge_notes")
