@@ -27,6 +27,7 @@ class CallbacksConfig(AppConfig):
             "callbacks-expire-claims": {"task": "callbacks.expire_claims", "schedule": 60},
             "callbacks-refresh-priorities": {"task": "callbacks.refresh_priorities", "schedule": 900},
             "callbacks-purge-recordings": {"task": "callbacks.purge_recordings", "schedule": 3600},
+            "callbacks-purge-interviews": {"task": "callbacks.purge_interviews", "schedule": 3600},
             "callbacks-purge-notes": {"task": "callbacks.purge_notes", "schedule": 24 * 3600},
             "callbacks-purge-audit-log": {"task": "callbacks.purge_audit_log", "schedule": 24 * 3600},
         }

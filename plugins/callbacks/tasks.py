@@ -28,8 +28,14 @@ def refresh_priorities():
 
 @shared_task(name="callbacks.purge_recordings")
 def purge_recordings():
-    """Delete recordings and research interviews past their retention date: rows and files (beat: hourly)."""
-    return privacy.purge_recordings().purged + privacy.purge_interviews().purged
+    """Delete recordings past their retention date: rows and files (beat: hourly)."""
+    return privacy.purge_recordings().purged
+
+
+@shared_task(name="callbacks.purge_interviews")
+def purge_interviews():
+    """Delete research interviews past their retention date (the recordings'): rows and files (beat: hourly)."""
+    return privacy.purge_interviews().purged
 
 
 @shared_task(name="callbacks.purge_notes")
