@@ -114,8 +114,9 @@ def library(request):
 def new(request):
     if not access.can_add_interview(request.user):
         return _forbidden(request, _("Research interviews are uploaded by CX researchers (CX admins)."))
-    form = InterviewForm(request.POST or None, request.FILES or None, user=request.user,
-                         initial={"language": (request.LANGUAGE_CODE or "en")[:2], "consent_given_at": timezone.localdate()})
+    initial = {"language": (request.LANGUAGE_CODE or "en")[:2], "consent_given_at": timezone.localdate()}
+    bound = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = InterviewForm(*bound, user=request.user, initial=initial)
     if request.method == "POST":
         if not form.is_valid():
             if "file" in form.errors:

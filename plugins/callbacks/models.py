@@ -185,7 +185,7 @@ class Interview(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     department = models.ForeignKey(
         "people.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="interviews",
-        help_text=_("Its callers and managers see the personal data; empty: CX admins only."),
+        verbose_name=_("department"), help_text=_("Its callers and managers see the personal data; empty: CX admins only."),
     )
     product = models.CharField(_("product"), max_length=100, blank=True, db_index=True)
     topics = models.ManyToManyField("feedback.Topic", blank=True, related_name="interviews", verbose_name=_("topics"))

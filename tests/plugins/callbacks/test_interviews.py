@@ -274,3 +274,11 @@ def test_anonymous_is_sent_to_sign_in():
     client = Client()
     for name in ("callbacks:interviews", "callbacks:interview_new"):
         assert client.get(reverse(name)).status_code == 302
+
+
+def test_an_empty_post_is_a_400_form_not_a_500(world):
+    people, _training, _research = world
+    client = Client()
+    client.force_login(people["cx_admin"])
+    response = client.post(reverse("callbacks:interview_new"), {})
+    assert response.status_code == 400 and "This field is required" in response.content.decode()
