@@ -12,6 +12,9 @@ need-to-know policy for call records (README "Who sees what").
   employee: access ``"training"``. Editors curate only what they may see.
 - **Notes** are shown as written only to the caller who wrote them and to CX admins; everyone
   else reads them masked (``notes_masked``, stored when written). Comments are always masked.
+- **Research interviews** (``interview_records``) follow the same rule: personal data and the
+  transcript for the department scope and CX admins, masked training material for every employee
+  only when the consent covers training; ``callbacks.add_interview`` makes a CX researcher.
 - **Listening** is audited once per user, recording and CALLBACKS_LISTEN_SESSION_MINUTES.
 """
 
@@ -22,7 +25,7 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from rest_framework.throttling import UserRateThrottle
 
-from callbacks.models import AuditLog, Callback, TrainingCollection
+from callbacks.models import AuditLog, Callback, Interview, TrainingCollection
 from npshub.people import roles
 
 FULL, TRAINING = "full", "training"
@@ -92,9 +95,20 @@ def call_records(user, queryset=None):
     """THE need-to-know policy: the callbacks of ``queryset`` whose call record ``user`` may see,
     each annotated with ``record_access`` (``FULL`` or ``TRAINING``)."""
     queryset = Callback.objects.all() if queryset is None else queryset
+    return _need_to_know(user, queryset, training_q())
+
+
+def interview_records(user, queryset=None):
+    """The same policy for research interviews: ``FULL`` (personal data, transcript) for the
+    record roles of the interview's department scope and CX admins; ``TRAINING`` (masked) for
+    every employee when the consent covers training use, and never otherwise."""
+    queryset = Interview.objects.all() if queryset is None else queryset
+    return _need_to_know(user, queryset, Q(consent_use=Interview.Use.TRAINING))
+
+
+def _need_to_know(user, queryset, training):
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
-    training = training_q()
     if has_record_role(user):
         ids = scope_department_ids(user)
         if ids is None:
@@ -132,6 +146,25 @@ def audit_listen(user, recording, now=None):
     if AuditLog.objects.filter(user=user, action="listen", at__gte=since, detail__recording=recording.pk).exists():
         return None
     return audit(user, "listen", recording.callback, recording=recording.pk)
+
+
+def audit_interview_listen(user, interview, now=None):
+    """``audit_listen`` for a research interview: once per user, interview and listening session."""
+    now = now or timezone.now()
+    since = now - timedelta(minutes=settings.CALLBACKS_LISTEN_SESSION_MINUTES)
+    if AuditLog.objects.filter(user=user, action="listen", at__gte=since, object_type="interview",
+                               object_id=str(interview.pk)).exists():
+        return None
+    return audit(user, "listen", interview)
+
+
+def can_add_interview(user):
+    """The CX researcher: whoever holds ``callbacks.add_interview`` (granted to CX admins)."""
+    return getattr(user, "is_authenticated", False) and user.has_perm("callbacks.add_interview")
+
+
+def can_erase_interview(user):
+    return getattr(user, "is_authenticated", False) and user.has_perm("callbacks.delete_interview")
 
 
 def masked_comment(response):

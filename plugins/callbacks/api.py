@@ -1,4 +1,4 @@
-"""/api/v1/callbacks/: the queue, claims, outcomes, recordings, the call library, consent changes,
+"""/api/v1/callbacks/: the queue, claims, outcomes, recordings, the call library, research interviews, consent changes,
 statistics and the PBX's recording webhook."""
 
 from django.conf import settings
@@ -12,12 +12,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response as APIResponse
 from rest_framework.views import APIView
 
-from callbacks import access, library, privacy, recordings, workflow
-from callbacks.filters import LibraryFilter, QueueFilter, department_ids
+from callbacks import access, interviews, library, privacy, recordings, workflow
+from callbacks.filters import InterviewFilter, LibraryFilter, QueueFilter, department_ids
 from callbacks.models import Callback
 from callbacks.queue import visible
 from callbacks.serializers import (
-    CallbackDetailSerializer, CallbackSerializer, CallRecordSerializer, ConsentChangeIn, OutcomeSerializer,
+    CallbackDetailSerializer, CallbackSerializer, CallRecordSerializer, ConsentChangeIn, InterviewDetailSerializer,
+    InterviewSerializer, OutcomeSerializer,
 )
 from callbacks.stats import stats
 from npshub.api.errors import Conflict
@@ -190,6 +191,35 @@ class CallLibraryView(generics.ListAPIView):
         return library.library_queryset(self.request.user)
 
 
+class InterviewListView(generics.ListAPIView):
+    """GET /api/v1/callbacks/interviews/: research interviews I may see (``access.interview_records``:
+    my scope's and CX admins' all, training material, where consent allows, for every employee),
+    newest first, never with personal data; search by ``topic``, ``product``, ``q`` (throttled)."""
+
+    serializer_class = InterviewSerializer
+    filterset_class = InterviewFilter
+    throttle_classes = [*generics.ListAPIView.throttle_classes, access.SearchThrottle]
+
+    def get_queryset(self):
+        return interviews.library(self.request.user)
+
+
+class InterviewDetailView(generics.RetrieveAPIView):
+    """GET /api/v1/callbacks/interviews/<id>/: one interview; its consent record and transcript
+    (``personal``) only with access "full", each such read logged. 404 when not mine to see."""
+
+    serializer_class = InterviewDetailSerializer
+
+    def get_queryset(self):
+        return interviews.library(self.request.user)
+
+    def retrieve(self, request, *args, **kwargs):
+        interview = self.get_object()
+        if interview.record_access == access.FULL:
+            interviews.open_personal_data(request.user, interview, channel="api")
+        return APIResponse(self.get_serializer(interview).data)
+
+
 class ConsentWithdrawalView(APIView):
     """POST /api/v1/callbacks/consent/withdraw/: a customer withdrew consent (and maybe asked for
     erasure). CX admins, or a source with its own ingest token (``Authorization: Source <token>``).
@@ -275,5 +305,7 @@ class PbxRecordingWebhook(APIView):
 def register(router):
     router.add_view("callbacks/consent/withdraw/", ConsentWithdrawalView, "callbacks-consent-withdraw")
     router.add_view("callbacks/library/", CallLibraryView, "callbacks-library")
+    router.add_view("callbacks/interviews/", InterviewListView, "callbacks-interviews")
+    router.add_view("callbacks/interviews/<int:pk>/", InterviewDetailView, "callbacks-interview")
     router.add_view("callbacks/<int:pk>/recording/pbx/", PbxRecordingWebhook, "callbacks-pbx-recording")
     router.register("callbacks", CallbackViewSet, basename="callbacks")

@@ -28,6 +28,7 @@ class CallbacksConfig(AppConfig):
             "callbacks-expire-claims": {"task": "callbacks.expire_claims", "schedule": 60},
             "callbacks-refresh-priorities": {"task": "callbacks.refresh_priorities", "schedule": 900},
             "callbacks-purge-recordings": {"task": "callbacks.purge_recordings", "schedule": 3600},
+            "callbacks-purge-interviews": {"task": "callbacks.purge_interviews", "schedule": 3600},
             "callbacks-purge-notes": {"task": "callbacks.purge_notes", "schedule": 24 * 3600},
             "callbacks-purge-audit-log": {"task": "callbacks.purge_audit_log", "schedule": 24 * 3600},
         }
@@ -42,6 +43,8 @@ class CallbacksConfig(AppConfig):
                 "callbacks.add_playbook", "callbacks.change_playbook", "callbacks.view_playbook",
                 "callbacks.delete_playbook", "callbacks.add_trainingcollection",
                 "callbacks.change_trainingcollection", "callbacks.view_trainingcollection",
+                # CX researchers: upload research interviews, erase them on request.
+                "callbacks.add_interview", "callbacks.view_interview", "callbacks.delete_interview",
             ],
             "editor": [
                 "callbacks.add_trainingcollection", "callbacks.change_trainingcollection",

@@ -1,5 +1,6 @@
-"""Demo data: training pages, playbooks, the queue of recent consenting detractors and one
-completed, recorded, exemplary call, so that the demo caller can walk the whole journey."""
+"""Demo data: training pages, playbooks, the queue of recent consenting detractors, one completed,
+recorded, exemplary call (so that the demo caller can walk the whole journey) and two research
+interviews (one English for training, one Russian for internal research only)."""
 
 import io
 import math
@@ -225,6 +226,44 @@ def _turnaround(stdout, now):
     stdout.write("callbacks: a detractor called back who came back as a promoter")
 
 
+INTERVIEW_EN = {  # a customer interview in English, consent covering training
+    "title": "Why a kettle came back twice", "kind": "interview", "language": "en", "department": "retail",
+    "product": "kettle", "topics": ["quality", "returns"], "consent_use": "training",
+    "interviewee_name": "Margaret Hill", "interviewee_contact": "m.hill@example.com", "consent_given_by": "Margaret Hill",
+    "summary": "Margaret Hill bought two kettles in a month; both leaked at the seam. What won her back was the store "
+               "manager who replaced the second one on the spot and explained the warranty without being asked. She "
+               "would like the receipt to say how to return an item.",
+    "transcript": "Researcher: Tell me about the first kettle.\nMargaret: It leaked after a week, at the seam under the "
+                  "handle.\nResearcher: And the return?\nMargaret: The first time I queued for forty minutes. The second "
+                  "time the manager just took it and gave me a new one. That is why I still shop there.",
+}
+
+
+def _interviews(stdout, now):
+    """Two research interviews in the library: one English (training use), one Russian (research only)."""
+    from callbacks import interviews
+    from callbacks.demo_ru import INTERVIEW_RU
+    from callbacks.models import Interview
+    from npshub.feedback.models import Topic
+    from npshub.people.models import Department
+
+    researcher = get_user_model().objects.filter(username="cxadmin").first()
+    added = 0
+    for record in (INTERVIEW_EN, INTERVIEW_RU):
+        if Interview.objects.filter(title=record["title"]).exists():
+            continue
+        fields = {key: value for key, value in record.items() if key not in ("topics", "department")}
+        interviews.add_interview(
+            researcher, SimpleUploadedFile("interview.wav", tone_wav(seconds=3.0), content_type="audio/wav"),
+            topics=Topic.objects.filter(slug__in=record["topics"]),
+            department=Department.objects.filter(slug=record["department"]).first(),
+            consent_given_at=(now - timedelta(days=20)).date(), **fields,
+        )
+        added += 1
+    if added:
+        stdout.write(f"callbacks: {added} research interviews in the library")
+
+
 def load(stdout):
     now = timezone.now()
     _training_pages(stdout)
@@ -233,3 +272,4 @@ def load(stdout):
     _journey(stdout, now)
     _completed_call(stdout, now)
     _turnaround(stdout, now)
+    _interviews(stdout, now)

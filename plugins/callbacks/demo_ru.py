@@ -53,3 +53,15 @@ PLAYBOOKS = {  # English subject: (subject, message) for customers who answered 
         "Что сделало бы оценку десяткой?",
         "Спасибо за ответ. Что одно сделало бы ваш следующий визит идеальным? Просто ответьте на это письмо."),
 }
+
+INTERVIEW_RU = {  # a focus-group excerpt recorded in Russian, consent for internal research only
+    "title": "Фокус-группа: доставка в регионы",
+    "kind": "focus_group", "language": "ru", "department": "ecommerce", "product": "coffee-machine",
+    "topics": ["delivery", "app"], "consent_use": "research",
+    "interviewee_name": "Ирина Соколова", "interviewee_contact": "+7 912 400-55-66", "consent_given_by": "Ирина Соколова",
+    "summary": "Участники из Казани и Екатеринбурга ждут кофемашину больше недели и не видят в приложении, где посылка. "
+               "Ирина Соколова предложила присылать SMS, когда курьер выезжает; двое других участников согласились.",
+    "transcript": "Модератор: Расскажите, как вы получили последний заказ.\nИрина: Кофемашину везли девять дней, в "
+                  "приложении всё время было «передан в доставку». Я звонила три раза.\nМодератор: Что помогло бы?\n"
+                  "Ирина: Простое SMS, когда курьер выехал, и точное окно доставки.",
+}

@@ -7,7 +7,8 @@ from django_filters import rest_framework as drf_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from callbacks.models import Callback, Outcome
+from callbacks.access import FULL
+from callbacks.models import Callback, Interview, Outcome
 from npshub.people.models import Department
 
 
@@ -100,3 +101,22 @@ class LibraryFilter(drf_filters.FilterSet):
 
 
 rename(LibraryFilter, **{"from": "date_from", "to": "date_to"})
+
+
+class InterviewFilter(drf_filters.FilterSet):
+    """Research interviews by topic, product and text. ``q`` looks in the title and the masked
+    summary, and in the summary as written and the transcript only where the person may read them."""
+
+    q = django_filters.CharFilter(method="search", max_length=100, help_text="Words in the title, summary or (where I may read it) transcript.")
+    topic = CharInFilter(field_name="topics__slug", distinct=True, help_text="Topic slug(s), comma-separated.")
+    product = CharInFilter(field_name="product", help_text="Product(s), comma-separated.")
+    kind = django_filters.ChoiceFilter(choices=Interview.Kind.choices)
+    department = CharInFilter(method=departments_below, help_text="Department slug(s), comma-separated (with sub-departments).")
+
+    class Meta:
+        model = Interview
+        fields = []
+
+    def search(self, queryset, name, value):
+        readable = Q(record_access=FULL) & (Q(summary__icontains=value) | Q(transcript__icontains=value))
+        return queryset.filter(Q(title__icontains=value) | Q(summary_masked__icontains=value) | readable)

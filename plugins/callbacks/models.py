@@ -156,6 +156,71 @@ class Recording(models.Model):
         return self.FORMATS.get(self.content_type, ".bin")
 
 
+def interview_path(instance, filename):
+    return f"interviews/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Interview(models.Model):
+    """A research interview or call not tied to a callback (a customer interview, a focus-group
+    excerpt), with its consent record, in the same private storage, library, access rules,
+    retention and audit trail as call recordings (``access.interview_records``).
+
+    Personal data: the interviewee's name and contact, who consented, and the transcript. The
+    summary is stored twice, as written and masked (``summary_masked``: what the training audience
+    reads and searches). Training material only when the consent covers training."""
+
+    class Kind(models.TextChoices):
+        INTERVIEW = "interview", _("Customer interview")
+        FOCUS_GROUP = "focus_group", _("Focus-group excerpt")
+        CALL = "call", _("Customer call")
+
+    class Use(models.TextChoices):
+        RESEARCH = "research", _("Internal research only")
+        TRAINING = "training", _("Research and training of employees")
+
+    FORMATS = Recording.FORMATS
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INTERVIEW)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    department = models.ForeignKey(
+        "people.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="interviews",
+        verbose_name=_("department"), help_text=_("Its callers and managers see the personal data; empty: CX admins only."),
+    )
+    product = models.CharField(_("product"), max_length=100, blank=True, db_index=True)
+    topics = models.ManyToManyField("feedback.Topic", blank=True, related_name="interviews", verbose_name=_("topics"))
+    summary = models.TextField(_("summary"))
+    summary_masked = models.TextField(_("summary (personal data masked)"), blank=True)
+    transcript = models.TextField(_("transcript"), blank=True)
+    interviewee_name = models.CharField(_("interviewee"), max_length=150)
+    interviewee_contact = models.CharField(_("interviewee's phone or e-mail"), max_length=200, blank=True)
+    consent_given_by = models.CharField(_("consent given by"), max_length=150)
+    consent_given_at = models.DateField(_("consent given on"))
+    consent_use = models.CharField(_("consent covers"), max_length=10, choices=Use.choices, default=Use.RESEARCH, db_index=True)
+    file = models.FileField(storage=private_storage, upload_to=interview_path, max_length=300)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    delete_after = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("research interview")
+        verbose_name_plural = _("research interviews")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def extension(self):
+        return self.FORMATS.get(self.content_type, ".bin")
+
+    @property
+    def for_training(self):
+        return self.consent_use == self.Use.TRAINING
+
+
 class AuditLog(models.Model):
     """Who did what, when, to which object: contact views, listens, claims, consent changes."""
 

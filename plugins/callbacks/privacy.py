@@ -5,8 +5,8 @@
 - Erasure: the withdrawal, then the core's ``erasure.erase``; its ``customer_erased`` event (see
   ``signal_handlers``) makes ``forget_customer`` delete the recordings (rows, and files after the
   commit) and the call notes, in the same transaction.
-- Retention (beat tasks, each run a PurgeRun): recordings past their ``delete_after``
-  (CALLBACKS_RECORDING_RETENTION_DAYS), call notes CALLBACKS_NOTES_RETENTION_DAYS after the
+- Retention (beat tasks, each run a PurgeRun): recordings and research interviews past their
+  ``delete_after`` (CALLBACKS_RECORDING_RETENTION_DAYS), call notes CALLBACKS_NOTES_RETENTION_DAYS after the
   call, audit entries after CALLBACKS_AUDIT_RETENTION_DAYS. Contacts of open callbacks are held
   back from the core's contact purge.
 """
@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from callbacks import interviews
 from callbacks.access import audit
 from callbacks.models import AuditLog, CallAttempt, Callback, ConsentChange, Recording
 from callbacks.recordings import delete_recordings
@@ -79,6 +80,11 @@ def _purge_recordings(cutoff):
 
 def purge_recordings():
     return run_purge("call recordings", settings.CALLBACKS_RECORDING_RETENTION_DAYS, _purge_recordings)
+
+
+def purge_interviews():
+    """Research interviews keep the recordings' retention (rows and files go)."""
+    return run_purge("research interviews", settings.CALLBACKS_RECORDING_RETENTION_DAYS, interviews.purge_due)
 
 
 def _purge_notes(cutoff):

@@ -4,7 +4,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from callbacks import access
-from callbacks.models import Callback, Outcome
+from callbacks.models import Callback, Interview, Outcome
 from callbacks.queue import topics_of
 
 
@@ -109,3 +109,42 @@ class ConsentChangeIn(serializers.Serializer):
     external_id = serializers.CharField()
     erase = serializers.BooleanField(default=False, help_text="Also delete the personal data and recordings, for good.")
     channel = serializers.CharField(required=False, allow_blank=True, default="api")
+
+
+class InterviewSerializer(serializers.ModelSerializer):
+    """A research interview in the library: never personal data (the summary masked)."""
+
+    access = serializers.CharField(source="record_access", read_only=True)
+    summary = serializers.CharField(source="summary_masked", read_only=True)
+    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    department = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    audio_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Interview
+        fields = ["id", "access", "kind", "title", "language", "product", "topics", "department", "summary",
+                  "consent_use", "content_type", "size", "created_at", "audio_url"]
+        read_only_fields = fields
+
+    def get_audio_url(self, interview) -> str:
+        return reverse("callbacks:interview_audio", args=[interview.pk])
+
+
+class InterviewDetailSerializer(InterviewSerializer):
+    """One interview: with ``access`` "full", also the consent record, the summary as written and
+    the transcript (the view logs it); with "training" these are null."""
+
+    personal = serializers.SerializerMethodField()
+
+    class Meta(InterviewSerializer.Meta):
+        fields = InterviewSerializer.Meta.fields + ["personal"]
+        read_only_fields = fields
+
+    def get_personal(self, interview) -> dict | None:
+        if interview.record_access != access.FULL:
+            return None
+        return {
+            "interviewee_name": interview.interviewee_name, "interviewee_contact": interview.interviewee_contact,
+            "consent_given_by": interview.consent_given_by, "consent_given_at": interview.consent_given_at.isoformat(),
+            "summary": interview.summary, "transcript": interview.transcript,
+        }

@@ -32,6 +32,12 @@ def purge_recordings():
     return privacy.purge_recordings().purged
 
 
+@shared_task(name="callbacks.purge_interviews")
+def purge_interviews():
+    """Delete research interviews past their retention date (the recordings'): rows and files (beat: hourly)."""
+    return privacy.purge_interviews().purged
+
+
 @shared_task(name="callbacks.purge_notes")
 def purge_notes():
     """Clear call notes older than CALLBACKS_NOTES_RETENTION_DAYS (beat: daily)."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from callbacks import views
+from callbacks import interview_views, views
 
 urlpatterns = [
     path("callbacks/", views.queue, name="queue"),
@@ -8,6 +8,11 @@ urlpatterns = [
     path("callbacks/library/", views.library, name="library"),
     path("callbacks/training/", views.training, name="training"),
     path("callbacks/recordings/<int:pk>/", views.recording, name="recording"),
+    path("callbacks/interviews/", interview_views.library, name="interviews"),
+    path("callbacks/interviews/new/", interview_views.new, name="interview_new"),
+    path("callbacks/interviews/<int:pk>/", interview_views.detail, name="interview"),
+    path("callbacks/interviews/<int:pk>/audio/", interview_views.audio, name="interview_audio"),
+    path("callbacks/interviews/<int:pk>/erase/", interview_views.erase, name="interview_erase"),
     path("callbacks/<int:pk>/", views.detail, name="detail"),
     path("callbacks/<int:pk>/claim/", views.claim, name="claim"),
     path("callbacks/<int:pk>/release/", views.release, name="release"),

@@ -65,3 +65,16 @@ def mask_pii(text):
         text = CARD.sub(_card, text)
         text = PHONE.sub(_phone, text)
     return text
+
+
+def mask_names(text, names, placeholder="[name]"):
+    """``text`` with the words of the known ``names`` (a person's, as recorded) replaced, in any
+    case and with short endings (Russian "Ольгу", "Демидовой"): a name word's stem without its last
+    letter, followed by up to three letters. Masks a little too much rather than too little."""
+    if not text:
+        return text or ""
+    words = {word for name in names if name for word in re.findall(r"\w+", name) if len(word) >= 3 and not word.isdigit()}
+    for word in sorted(words, key=len, reverse=True):
+        stem = word[:-1] if len(word) >= 4 else word
+        text = re.sub(rf"(?<!\w){re.escape(stem)}\w{{0,3}}(?!\w)", placeholder, text, flags=re.IGNORECASE)
+    return text
