@@ -65,7 +65,7 @@ def coaching(team, today):
         "since": since,
         "trend": stats.timeseries(team_filter, "week"),
         "topics": [row for row in topics.topic_stats(team_filter) if row["detractor_mentions"]][:5],
-        "peers": stats.ranking(peers, "team"),
+        "peers": stats.fair_groups(stats.breakdown(peers, "team")),
     }
 
 
@@ -92,7 +92,7 @@ def meeting(request, slug):
     members = get_user_model().objects.filter(profile__team=team, is_active=True).order_by("first_name", "username")
     names = dict(Team.objects.values_list("slug", "name"))
     peers = coaching(team, today)
-    for row in peers["peers"]:
+    for row in peers["peers"]["ranked"] + peers["peers"]["too_few"]:
         row["name"] = names.get(row["key"], row["key"])
         row["is_this"] = row["key"] == team.slug
     return render(request, "plans/meeting.html", {
