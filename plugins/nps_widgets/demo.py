@@ -49,5 +49,5 @@ def load(stdout):
     )
     from django.conf import settings
 
-    url = getattr(settings, "NPSHUB_BASE_URL", "http://127.0.0.1:8000").rstrip("/") + screen.get_absolute_url()
+    url = settings.NPSHUB_BASE_URL.rstrip("/") + screen.get_absolute_url()
     stdout.write(f"nps_widgets: meeting-room screen {'created' if created else 'ready'}: {url}")
