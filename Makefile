@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+export PORT  # settings build the demo's links (NPSHUB_BASE_URL's default) on it
 RESPONSES ?= 20000
 
 .PHONY: run serve worker beat test install clean bench

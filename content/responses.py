@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from content import comments
 from npshub.feedback import nps
 from npshub.feedback.ingest import store_new
 from npshub.feedback.models import Response, Source
@@ -29,6 +30,7 @@ STORE_TEAMS = {"moscow": ["store-moscow-tverskaya", "store-moscow-aviapark"], "s
                "kazan": ["store-kazan-koltso"], "novosibirsk": ["store-nsk-aura"], "yekaterinburg": ["store-ekb-greenwich"]}
 CHANNEL_TEAMS = {"online": "webshop", "marketplace": "marketplaces", "app": "webshop", "phone": "contact-centre"}
 
+# The lengths of these lists fix the demo's random draws (content.comments writes the comments now).
 COMMENTS = {
     "en": {
         "promoter": ["Great coffee machine, makes the best espresso I've had at home!",
@@ -154,6 +156,7 @@ def generate_records(count, end=None, seed=42, shape=DEMO):
     total_days = 730
     start = end - datetime.timedelta(days=total_days)
     extra = random.Random(seed + 1)  # CSAT/CES draws, apart so the other demo values stay as they were
+    words = random.Random(seed + 2)  # the comments' wording, apart for the same reason
     effects = {**dict(shape.products), **dict(shape.regions), **{s: e for s, _, e in shape.segments}}
     source_shares = [(slug, share) for slug, _, _, share in SOURCES]
     opens = shape.opens
@@ -178,7 +181,10 @@ def generate_records(count, end=None, seed=42, shape=DEMO):
         score = _score(rng, target + effects[product] + effects[region] + effects[segment])
         category = nps.category(score)
         language = "ru" if rng.random() < 0.55 else "en"
-        comment = rng.choice(COMMENTS[language][category]) if rng.random() < 0.45 else ""
+        comment = ""
+        if rng.random() < 0.45:
+            rng.randrange(len(COMMENTS[language][category]))  # the draw the old single sentence took: other values stay
+            comment = comments.compose(words, language, category, product)
         if comment and shape.varied_comments and rng.random() < 0.5:
             comment += f" {'Заказ' if language == 'ru' else 'Order'} {rng.randint(100000, 999999)}."
         consent = rng.random() < 0.35

@@ -60,13 +60,13 @@ PAGES = {
     "customer's next score tells us whether we fixed it.":
         "Операторы всех регионов теперь работают с одной очередью. Возьмите обратный звонок в хабе, позвоните и "
         "запишите результат: следующая оценка клиента покажет, исправили ли мы проблему.",
-    "North region up 8 points in a month": "Северный регион: +8 пунктов за месяц",
-    "Faster deliveries and a new returns desk lifted the North's NPS from 31 to 39.":
-        "Быстрая доставка и новая стойка возвратов подняли NPS Севера с 31 до 39.",
-    "The North stores moved the evening delivery slot and opened a returns desk at the entrance. Detractor "
-    "comments about queues halved.":
-        "Магазины Севера сдвинули вечерний интервал доставки и открыли стойку возвратов у входа. Жалоб критиков "
-        "на очереди стало вдвое меньше.",
+    "Saint Petersburg: queue complaints halved": "Санкт-Петербург: жалоб на очереди вдвое меньше",
+    "A later delivery slot and a returns desk at the Nevsky store cut detractor comments about queues by half.":
+        "Поздний интервал доставки и стойка возвратов в магазине на Невском вдвое сократили жалобы критиков на очереди.",
+    "The St Petersburg Nevsky store moved the evening delivery slot and opened a returns desk at the entrance. "
+    "Detractor comments about queues halved.":
+        "Магазин на Невском в Санкт-Петербурге сдвинул вечерний интервал доставки и открыл стойку возвратов у входа. "
+        "Жалоб критиков на очереди стало вдвое меньше.",
     "Five short NPS lessons for everyone": "Пять коротких уроков NPS для всех",
     "Ten minutes each, with a quiz: learn what moves our score and earn your first badge.":
         "По десять минут, с тестом: узнайте, что влияет на нашу оценку, и получите первый значок.",

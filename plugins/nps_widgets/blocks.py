@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from npshub import charts, formats
+from npshub.feedback import stats
 from npshub.pages.blocks import SlugsBlock
 from nps_widgets import data
 
@@ -247,12 +248,14 @@ class BreakdownBlock(WidgetBlock):
 
     def build(self, value):
         by = value.get("by") or "product"
-        rows = data.breakdown(self.stats_filter(value), by)
-        rows.sort(key=lambda row: (row["small_sample"], -(row["nps"] if row["nps"] is not None else -999), str(row["key"])))
-        rows = rows[: value.get("limit") or 10]
-        result = {"by": by, "by_label": DIMENSION_LABELS.get(by, by), "rows": rows}
-        if (value.get("display") or "bars") == "bars":
-            result["svg"] = charts.hbar_chart(rows, value["title"], label_key="label", note_key="responses")
+        # The core's one fair-ranking rule: by the lower end of the margin; too few answers apart, never ranked.
+        groups = stats.fair_groups(data.breakdown(self.stats_filter(value), by))
+        limit = value.get("limit") or 10
+        ranked, too_few = groups["ranked"][:limit], groups["too_few"][:limit]
+        result = {"by": by, "by_label": DIMENSION_LABELS.get(by, by), "rows": ranked + too_few,
+                  "ranked": ranked, "too_few": too_few, "min_responses": groups["min_responses"]}
+        if ranked and (value.get("display") or "bars") == "bars":
+            result["svg"] = charts.hbar_chart(ranked, value["title"], label_key="label", note_key="responses")
         return result
 
 

@@ -51,7 +51,7 @@ def load(stdout):
     )
     from django.conf import settings
 
-    base = getattr(settings, "NPSHUB_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    base = settings.NPSHUB_BASE_URL.rstrip("/")
     stdout.write(f"nps_widgets: meeting-room screen {'created' if created else 'ready'}: {base}{screen.get_absolute_url()}")
     lobby, created = Screen.objects.get_or_create(name="Lobby screen", room="Ground floor lobby",
                                                   defaults={"period_days": 90, "slide_seconds": 10})

@@ -222,19 +222,23 @@ def screen_quotes(screen, limit=6):
     """Pinned quotes first, then recent promoter comments of a decent length; all masked."""
     from npshub.feedback.models import Response
 
-    quotes, seen = [], set()
+    from npshub.feedback.comments import quote_key
+
+    quotes, seen, said = [], set(), set()  # each response and each wording once on the screen
     pinned = screen.pinned_ids()
     if pinned and data.comments_available():
         by_id = {r.pk: r for r in Response.objects.filter(pk__in=pinned).exclude(comment="").select_related("source")}
         for pk in pinned:
-            if pk in by_id and len(quotes) < limit:
+            if pk in by_id and len(quotes) < limit and quote_key(by_id[pk].comment_masked) not in said:
                 quotes.append(_quote(by_id[pk]))
                 seen.add(pk)
+                said.add(quote_key(by_id[pk].comment_masked))
     if len(quotes) < limit:
         start = timezone.localdate() - datetime.timedelta(days=max(screen.quote_max_age_days, 1) - 1)
         stats_filter = data.make_filter(screen.filter_params(), start, None)
-        for row in data.comment_rows(stats_filter, band="promoters", limit=limit * 2, min_length=screen.quote_min_length):
-            if row["id"] not in seen and len(quotes) < limit:
+        for row in data.comment_rows(stats_filter, band="promoters", limit=limit * 4, min_length=screen.quote_min_length):
+            if row["id"] not in seen and quote_key(row["text"]) not in said and len(quotes) < limit:
+                said.add(quote_key(row["text"]))
                 quotes.append({"text": row["text"], "score": row["score"], "source": row["source"], "date": row["submitted_at"],
                                "language": row["language"]})
     return quotes

@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from npshub import metrics
-from npshub.feedback import stats, topics
+from npshub.feedback import reference, stats, topics
 from npshub.feedback.comments import comment_item, comment_queryset
 from npshub.feedback.filters import StatsFilter
 from npshub.people.models import Team
@@ -65,7 +65,7 @@ def coaching(team, today):
         "since": since,
         "trend": stats.timeseries(team_filter, "week"),
         "topics": [row for row in topics.topic_stats(team_filter) if row["detractor_mentions"]][:5],
-        "peers": stats.ranking(peers, "team"),
+        "peers": stats.fair_groups(stats.breakdown(peers, "team")),
     }
 
 
@@ -92,8 +92,10 @@ def meeting(request, slug):
     members = get_user_model().objects.filter(profile__team=team, is_active=True).order_by("first_name", "username")
     names = dict(Team.objects.values_list("slug", "name"))
     peers = coaching(team, today)
-    for row in peers["peers"]:
-        row["name"] = names.get(row["key"], row["key"])
+    rows = peers["peers"]["ranked"] + peers["peers"]["too_few"]
+    labels = reference.labels("team", [row["key"] for row in rows])  # in the reader's language
+    for row in rows:
+        row["name"] = row["label"] = (labels.get(row["key"]) if labels.get(row["key"]) != row["key"] else None) or names.get(row["key"], row["key"])
         row["is_this"] = row["key"] == team.slug
     return render(request, "plans/meeting.html", {
         "team": team, "figures": figures, "coaching": peers,

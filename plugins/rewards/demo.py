@@ -154,6 +154,20 @@ def _reads_russian(user):
     return getattr(getattr(user, "profile", None), "language", "") == "ru"
 
 
+def _lesson_history(users):
+    """{user pk: [(moment, "lesson_completed" | "quiz_passed", event id)]} from the recorded lesson progress."""
+    from npshub.pages.models import LessonProgress
+
+    history = {}
+    for row in LessonProgress.objects.filter(user__in=users).exclude(completed_at=None).values(
+            "user_id", "lesson_id", "completed_at", "passed_at"):
+        done = history.setdefault(row["user_id"], [])
+        done.append((row["completed_at"], "lesson_completed", f"lesson_completed:{row['lesson_id']}:{row['user_id']}"))
+        if row["passed_at"]:
+            done.append((row["passed_at"], "quiz_passed", f"quiz_passed:{row['lesson_id']}:{row['user_id']}"))
+    return history
+
+
 def _history(stdout):
     """Points earned over the last two months, so that leaderboards and profiles have content.
     The demo caller has no callback history: their first callback earns the first-callback badge."""
@@ -161,17 +175,20 @@ def _history(stdout):
     users = list(get_user_model().objects.filter(is_active=True, is_superuser=False).order_by("pk"))
     rules = {rule.event_type: rule for rule in Rule.objects.all()}
     now = timezone.now()
+    lessons = _lesson_history(users)
     for user in users:
-        events = ["lesson_completed", "quiz_passed", "comments_read"]
+        events = ["comments_read"]
         if user.username not in ("caller", "employee", "manager", "editor", "cxadmin"):
             events += ["callback_completed", "customer_recovered", "exemplary_call"]
         kinds = set()
         moments = sorted(now - datetime.timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 23))
                          for _n in range(rng.randint(2, 12)))
-        for n, moment in enumerate(moments):  # in time order, so that caps see the past only
-            event_type = rng.choice(events)
+        history = [(moment, rng.choice(events), f"demo:{user.pk}:{n}") for n, moment in enumerate(moments)]
+        # Lessons and quizzes pay for what the person really did (their lesson progress), under the
+        # event ids the live events use: /me/'s "Lessons completed" and the coaching table agree with the points.
+        history += lessons.get(user.pk, [])
+        for moment, event_type, event_id in sorted(history):  # in time order, so that caps see the past only
             kinds.add(event_type)
-            event_id = f"demo:{user.pk}:{n}"
             ledger.record_activity(user, event_type, event_id, moment)
             ledger.award(rules[event_type], user, event_id, now=moment)
         for event_type in kinds:  # only what this history added: the demo caller's first callback is still ahead

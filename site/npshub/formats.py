@@ -55,6 +55,14 @@ def signed(value, decimals=1, language=None, default=DASH):
     return text if text.startswith(MINUS) or _rounded(value, decimals) == 0 else "+" + text
 
 
+def direction(value, decimals=1):
+    """Which way a change goes as written: ``"up"``, ``"down"`` or ``""`` when unknown or when it rounds
+    to zero (shown neutral: no arrow, no colour)."""
+    if value is None or _rounded(value, decimals) == 0:
+        return ""
+    return "up" if value > 0 else "down"
+
+
 def percent(value, decimals=0, language=None, default=DASH):
     """``76.4`` (already a percentage) → ``"76 %"`` (ru, no-break space) / ``"76%"`` (en)."""
     if value is None:

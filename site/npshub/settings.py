@@ -234,10 +234,13 @@ if SSO_ENABLED:
     AUTHENTICATION_BACKENDS.append("npshub.people.sso.CompanyAccountBackend")
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+# Where people reach the hub (links in e-mails, Teams cards, the screen URL load_demo prints): by default
+# this machine on PORT, the port `make run` and uvicorn serve on (8000 unless PORT says otherwise).
+BASE_URL = env_str("NPSHUB_BASE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
 # SCIM 2.0 provisioning at /scim/v2/ (npshub.people.scim); bearer tokens: `create_scim_token`.
 SCIM_SERVICE_PROVIDER = {
-    "NETLOC": urlsplit(env_str("NPSHUB_BASE_URL", "http://127.0.0.1:8000")).netloc,
-    "SCHEME": urlsplit(env_str("NPSHUB_BASE_URL", "http://127.0.0.1:8000")).scheme,
+    "NETLOC": urlsplit(BASE_URL).netloc,
+    "SCHEME": urlsplit(BASE_URL).scheme,
     "AUTHENTICATION_SCHEMES": [{
         "type": "oauthbearertoken", "name": "Bearer token", "primary": True,
         "description": "Authorization: Bearer <token from `python manage.py create_scim_token NAME`>",
@@ -351,7 +354,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Wagtail ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "NPS Hub")
-WAGTAILADMIN_BASE_URL = env_str("NPSHUB_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = BASE_URL
 NPSHUB_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip", "svg", "png"]

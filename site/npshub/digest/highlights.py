@@ -32,19 +32,20 @@ def nps_change(start, end, **dimensions):
     change = None
     if current["nps"] is not None and before["nps"] is not None:
         change = round(current["nps"] - before["nps"], 1)
-    return {"nps": current["nps"], "responses": current["responses"], "previous": before["nps"], "change": change}
+    return {"nps": current["nps"], "margin_of_error": current["margin_of_error"], "responses": current["responses"],
+            "previous": before["nps"], "change": change}
 
 
 def best_quotes(start, end, limit=3, teams=None):
     """The month's best promoter comments, masked, without any contact data."""
-    from npshub.feedback.comments import comment_queryset
+    from npshub.feedback.comments import comment_queryset, quote_key
 
     dims = {"team": tuple(teams)} if teams else {}
     rows = comment_queryset(StatsFilter(start, end - datetime.timedelta(days=1), dims), score_min=9)
     quotes, seen = [], set()
     for response in rows[: limit * 5]:
         text = response.comment_masked.strip()
-        key = " ".join(text.casefold().split())  # many customers write the same words: quote them once
+        key = quote_key(text)
         if 25 <= len(text) <= 400 and key not in seen:
             seen.add(key)
             quotes.append({"text": text, "score": response.score, "team": response.team, "language": response.language})

@@ -375,21 +375,29 @@ def preview_html(mailing_kind, source, user, private=True):
 # --- Weekly results ------------------------------------------------------------------------------
 
 def weekly_context(week_start, language):
+    """The weekly e-mail's figures: the company's week and its teams ranked fairly (the lower bound of
+    the interval; teams under the ranking minimum apart, as "too few answers", never ranked)."""
+    from npshub.feedback.filters import StatsFilter
+    from npshub.feedback.stats import breakdown, fair_groups
     from npshub.people.models import Team
 
     end = week_start + datetime.timedelta(days=7)
-    teams = []
+    known = dict(Team.objects.values_list("slug", "name"))
     with translation.override(language):
         names = reference.labels("team")
         trend = chart_image.image(trends.points(end - datetime.timedelta(days=1), "week"), "week")
-    for team in Team.objects.order_by("name"):
-        figures = hl.nps_change(week_start, end, team=team.slug)
-        if figures["responses"]:
-            teams.append({"name": names.get(team.slug) or team.name, **figures})
-    teams.sort(key=lambda row: -(row["nps"] if row["nps"] is not None else -999))
+    last_day = end - datetime.timedelta(days=1)
+    before = {row["key"]: row["nps"] for row in breakdown(
+        StatsFilter(week_start - datetime.timedelta(days=7), week_start - datetime.timedelta(days=1)), "team")}
+    rows = [row for row in breakdown(StatsFilter(week_start, last_day), "team") if row["key"] in known]
+    for row in rows:
+        row["name"] = names.get(row["key"]) or known[row["key"]]
+        previous = before.get(row["key"])
+        row["change"] = round(row["nps"] - previous, 1) if row["nps"] is not None and previous is not None else None
+    teams = fair_groups(rows)
     return {
-        "week": {**hl.nps_change(week_start, end), "start": week_start, "end": end - datetime.timedelta(days=1)},
-        "teams": teams,
+        "week": {**hl.nps_change(week_start, end), "start": week_start, "end": last_day},
+        "teams": teams["ranked"], "teams_too_few": teams["too_few"], "min_responses": teams["min_responses"],
         "trend": trend,
         "hub_url": base_url() + "/",
         "placeholders": {name: placeholder(name) for name in ("first_name", "team_html")},

@@ -47,3 +47,9 @@ def comment_item(response):
         "team": response.team,
         "language": response.language,
     }
+
+
+def quote_key(text):
+    """What makes two quotes the same one: their words, whatever the case and spacing. Many customers
+    write the same words; a screen, page or e-mail quotes them once."""
+    return " ".join(str(text or "").casefold().split())

@@ -227,28 +227,41 @@ def compare(filter_a, filter_b):
 
 
 def ranking(stats_filter, by, min_responses=None):
-    """Units of ``by`` ranked fairly: by the lower bound of the 95% interval, not the raw NPS.
+    """Units of ``by`` ranked fairly (``fair_rank`` of the breakdown rows)."""
+    return fair_rank(breakdown(stats_filter, by), min_responses)
 
-    Each row is a breakdown row plus ``lower_bound`` (nps - margin_of_error), ``ranked`` (False:
-    "not enough answers", fewer than ``min_responses``, default NPSHUB_RANKING_MIN_RESPONSES)
-    and ``rank`` (1 = best; equal lower bounds share a rank; None when not ranked). Ranked rows
-    come first, best first; the others follow by number of answers.
+
+def fair_rank(rows, min_responses=None):
+    """The one fair-ranking rule: score rows ranked by the lower bound of the 95% interval, not the raw NPS.
+
+    ``rows`` are score results (``responses``, ``promoters``, ``detractors``, ``key``, ...); each gets
+    ``lower_bound`` (nps - margin_of_error), ``ranked`` (False: "too few answers", fewer than
+    ``min_responses``, default NPSHUB_RANKING_MIN_RESPONSES) and ``rank`` (1 = best; equal lower
+    bounds share a rank; None when not ranked). Ranked rows come first, best first; the others
+    follow by number of answers (never by their score). Rows without answers are left out.
     """
     minimum = ranking_min_responses() if min_responses is None else min_responses
-    rows = breakdown(stats_filter, by)
+    rows = [row for row in rows if row.get("responses")]
+    lowers = {}
     for row in rows:
-        exact = _exact_nps(row)
-        lower = exact - Z_95 * standard_error(row)
+        lower = _exact_nps(row) - Z_95 * standard_error(row)
         row["lower_bound"] = one_decimal(lower)
-        row["_lower"] = lower
+        lowers[id(row)] = lower
         row["ranked"] = row["responses"] >= minimum
         row["rank"] = None
-    ranked = sorted((r for r in rows if r["ranked"]), key=lambda r: (-r["_lower"], -r["responses"], r["key"]))
-    others = sorted((r for r in rows if not r["ranked"]), key=lambda r: (-r["responses"], r["key"]))
+    ranked = sorted((r for r in rows if r["ranked"]), key=lambda r: (-lowers[id(r)], -r["responses"], str(r["key"])))
+    others = sorted((r for r in rows if not r["ranked"]), key=lambda r: (-r["responses"], str(r["key"])))
     previous = None
     for position, row in enumerate(ranked, start=1):
         row["rank"] = previous["rank"] if previous and previous["lower_bound"] == row["lower_bound"] else position
         previous = row
-    for row in rows:
-        del row["_lower"]
     return ranked + others
+
+
+def fair_groups(rows, min_responses=None):
+    """``fair_rank`` split for pages and e-mails: {"ranked": [...], "too_few": [...], "min_responses": n}.
+    Show ``too_few`` apart, under a "Too few answers" heading, never with a rank."""
+    minimum = ranking_min_responses() if min_responses is None else min_responses
+    rows = fair_rank(rows, minimum)
+    return {"ranked": [r for r in rows if r["ranked"]], "too_few": [r for r in rows if not r["ranked"]],
+            "min_responses": minimum}

@@ -98,11 +98,17 @@ def handle_post(lesson, request):
         context = lesson.get_context(request)
         context["quiz_error"] = _("Please answer every question.")
         context["answers"] = answers
+        context["questions"] = _with_choices(context["questions"], answers)
         return _render(lesson, request, context, status=400)
     score, passed, results = take_quiz(lesson, request.user, answers)
     context = lesson.get_context(request)
-    context.update(quiz_results=results, quiz_score=round(score * 100), quiz_passed=passed)
+    context.update(quiz_results=results, quiz_score=round(score * 100), quiz_passed=passed,
+                   questions=_with_choices(context["questions"], answers))  # the choices stay ticked
     return _render(lesson, request, context)
+
+
+def _with_choices(questions, answers):
+    return [{**question, "chosen": answers.get(question["number"])} for question in questions]
 
 
 def _render(lesson, request, context, status=200):

@@ -1,6 +1,6 @@
 """Template filters for figures in the reader's language: ``{% load hub_format %}``.
 
-``{{ score.nps|num:1 }}`` → 43,8 · ``{{ change|signed }}`` → +2,3 · ``{{ share|pct }}`` → 76 % ·
+``{{ score.nps|num:1 }}`` → 43,8 · ``{{ change|signed }}`` → +2,3 · ``{{ change|trend }}`` → up/down/"" · ``{{ share|pct }}`` → 76 % ·
 ``{{ moe|margin }}`` → ±2,2 · ``{{ period_start|month }}`` → дек. 2025 · ``{{ when|day }}`` ·
 ``{{ created_at|ago }}`` → 2 минуты назад. The rules live in ``npshub.formats``.
 """
@@ -20,6 +20,12 @@ def num(value, decimals=0):
 @register.filter
 def signed(value, decimals=1):
     return formats.signed(value, int(decimals))
+
+
+@register.filter
+def trend(value, decimals=1):
+    """``"up"``, ``"down"`` or ``""`` (unknown or zero as written): for arrows and colours."""
+    return formats.direction(value, int(decimals))
 
 
 @register.filter

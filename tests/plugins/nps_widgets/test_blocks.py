@@ -82,13 +82,15 @@ def test_distribution_breakdown_and_comparison(data):
     html = render("distribution", period="30")
     assert 'role="img"' in html and "<title" in html and "Promoters (9-10)" in html and "<strong data-promoters>3</strong>" in html
     table = render("breakdown", period="30", by="product", display="table")
-    assert "<svg" not in table and "kettle" in table and "blender" in table and "small sample" in table
+    # 5 and 4 answers: under the ranking minimum, so listed apart and never ranked (no table, no bars)
+    assert "<svg" not in table and "data-ranked" not in table and "Too few answers" in table
+    assert "kettle" in table.split("Too few answers")[1] and "blender" in table
     bars = render("breakdown", period="30", by="region", display="bars")
-    assert "<svg" in bars and "north" in bars and "south" in bars
+    assert "<svg" not in bars and "north" in bars and "south" in bars and "Too few answers" in bars
     api = ALL["breakdown"].get_api_representation(value("breakdown", period="30", by="team")[1])
     assert {row["key"] for row in api["rows"]} == {"alpha", "beta"}
     comparison = render("comparison", period="30", filters={"product": "kettle"})
-    assert "data-change" in comparison and "-60.0" in comparison
+    assert "data-change" in comparison and "\u221260.0" in comparison  # formats.signed: a real minus
     api = ALL["comparison"].get_api_representation(value("comparison", period="30", filters={"product": "kettle"})[1])
     assert api["a"]["nps"] == 40.0 and api["b"]["nps"] == 100.0 and api["significant"] in (True, False)
 
@@ -139,3 +141,23 @@ def test_block_fragment_endpoint(client, django_user_model, data):
     assert response.status_code == 200 and "<span data-nps>40.0</span>" in response.content.decode()
     tampered = signing.dumps({"t": "HeadlineScoreBlock", "v": {}}, salt="other")
     assert client.get("/widgets/block/", {"b": tampered}).status_code == 400
+
+
+def test_breakdown_ranks_fairly_with_small_groups_apart(settings):
+    """The lower end of the margin orders the bars; a unit under the minimum is listed apart, unranked."""
+    add_responses([10] * 26 + [8] * 8 + [3] * 6, team="fifty-on-forty")  # NPS 50, lower bound 27.0
+    add_responses([10] * 220 + [8] * 140 + [3] * 40, team="forty-five-on-400")  # NPS 45, lower bound 38.4
+    add_responses([10] * 3 + [8] * 2 + [3] * 2, team="seven-answers")  # NPS 14.3 on 7 answers
+    html = render("breakdown", period="30", by="team", display="table")
+    ranked, _sep, apart = html.partition("Too few answers")
+    assert ranked.index("forty-five-on-400") < ranked.index("fifty-on-forty")
+    assert re.search(r'<td class="num">1</td><th scope="row">forty-five-on-400', ranked)
+    assert "seven-answers" not in ranked and "seven-answers" in apart and "7 answers" in apart
+    assert "14.3" not in apart
+    bars = render("breakdown", period="30", by="team", display="bars")
+    svg = bars.split("Too few answers")[0]
+    assert "<svg" in svg and "seven-answers" not in svg
+    api = ALL["breakdown"].get_api_representation(value("breakdown", period="30", by="team")[1])
+    assert [(r["key"], r["rank"]) for r in api["rows"]] == [("forty-five-on-400", 1), ("fifty-on-forty", 2), ("seven-answers", None)]
+    settings.NPSHUB_RANKING_MIN_RESPONSES = 5  # the minimum comes from settings
+    assert "Too few answers" not in render("breakdown", period="30", by="team", display="table")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from npshub import events
 from npshub.digest.models import TeamsChannel, TeamsPost
@@ -221,3 +221,28 @@ def test_api(world):
     assert api.post("/api/v1/plans/actions/abc/status/", {"status": "done"}, format="json").status_code == 404
     assert CheckIn.objects.filter(plan_id=plan_id).count() == 1
     assert Action.objects.get(pk=action_id).completed_by == manager
+
+
+def test_meeting_peer_teams_ranked_fairly_with_small_teams_apart(world, client):
+    """The peer benchmark uses the core's fair rule: the lower end of the margin; a team under the
+    minimum (NPSHUB_RANKING_MIN_RESPONSES) is listed under "Too few answers", without a rank."""
+    org, manager = world
+    f.team("store-2", org.retail, "Store Two")
+    f.team("store-3", org.retail, "Store Three")
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    f.responses("survey", day, promoters=26, passives=8, detractors=6, team="store-2")  # NPS 50 on 40
+    f.responses("survey", day, promoters=220, passives=140, detractors=40, team=org.retail_team.slug)  # 45 on 400
+    f.responses("survey", day, promoters=3, passives=2, detractors=2, team="store-3")  # 7 answers
+    client.force_login(manager)
+    html = client.get(reverse("plans:meeting", args=[org.retail_team.slug])).content.decode()
+    ranked, _sep, apart = html.partition("Too few answers")
+    table = ranked[ranked.index("data-peers-ranked"):]
+    assert table.index("Store 1") < table.index("Store Two")  # 45 on 400 beats 50 on 40
+    assert "<td>1</td><td>Store 1</td>" in table and "<td>2</td><td>Store Two</td>" in table
+    assert "Store Three" not in table and "Store Three" in apart and "7 answers" in apart
+    client.cookies["django_language"] = "ru"
+    try:
+        html = client.get(reverse("plans:meeting", args=[org.retail_team.slug])).content.decode()
+    finally:
+        translation.deactivate()  # the request left Russian active: not for the next test
+    assert "Слишком мало ответов" in html
