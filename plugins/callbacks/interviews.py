@@ -66,16 +66,7 @@ def add_interview(user, upload, topics=(), actor=None, **fields):
 
 def delete_interviews(interviews):
     """Delete interview rows now and their files once the transaction commits; returns how many."""
-    interviews = list(interviews)
-    names = [(item.file.storage, item.file.name) for item in interviews]
-    Interview.objects.filter(pk__in=[item.pk for item in interviews]).delete()
-
-    def delete_files():
-        for storage, name in names:
-            storage.delete(name)
-
-    transaction.on_commit(delete_files)
-    return len(names)
+    return recordings.delete_with_files(interviews)
 
 
 def erase_interview(user, interview, channel=""):

@@ -140,7 +140,11 @@ class Recording(models.Model):
     file = models.FileField(storage=private_storage, upload_to=recording_path, max_length=300)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
-    source = models.CharField(max_length=10, choices=[("upload", _("Uploaded")), ("pbx", _("PBX"))], default="upload")
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("Uploaded")
+        PBX = "pbx", _("PBX")
+
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.UPLOAD)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     delete_after = models.DateTimeField(db_index=True)

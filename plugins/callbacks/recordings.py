@@ -95,11 +95,14 @@ def attach(callback, upload, user=None, source="upload", actor=None):
     return recording
 
 
-def delete_recordings(recordings):
-    """Delete recording rows now and their files once the transaction commits; returns how many."""
-    recordings = list(recordings)
-    names = [(recording.file.storage, recording.file.name) for recording in recordings]
-    Recording.objects.filter(pk__in=[r.pk for r in recordings]).delete()
+def delete_with_files(rows):
+    """Delete rows of one model with a ``file`` (recordings, interviews) now, and their files once
+    the transaction commits (a rolled-back erasure keeps them); returns how many."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    names = [(row.file.storage, row.file.name) for row in rows]
+    type(rows[0]).objects.filter(pk__in=[row.pk for row in rows]).delete()
 
     def delete_files():
         for storage, name in names:
@@ -107,6 +110,11 @@ def delete_recordings(recordings):
 
     transaction.on_commit(delete_files)
     return len(names)
+
+
+def delete_recordings(recordings):
+    """Delete recording rows now and their files once the transaction commits; returns how many."""
+    return delete_with_files(recordings)
 
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from npshub.people import roles
+
 
 class AnnouncementForm(WagtailAdminModelForm):
     """Roles as tick boxes (stored as a JSON list of role names)."""
@@ -12,8 +14,7 @@ class AnnouncementForm(WagtailAdminModelForm):
     roles = forms.MultipleChoiceField(
         label=_("roles"), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("None: every role."),
-        choices=[("employee", _("Employee")), ("caller", _("Caller")), ("team_manager", _("Team manager")),
-                 ("editor", _("Editor")), ("cx_admin", _("CX admin"))])
+        choices=roles.Role.choices)
 
 
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")

@@ -151,9 +151,10 @@ class Announcement(models.Model):
     """A one-off branded e-mail (a new section, a campaign) to an audience chosen by department,
     role and language, sent once through the digest pipeline (npshub.digest.announcements)."""
 
-    ROLE_CHOICES = [("employee", _("Employee")), ("caller", _("Caller")), ("team_manager", _("Team manager")),
-                    ("editor", _("Editor")), ("cx_admin", _("CX admin"))]
-    LANGUAGE_CHOICES = [("", _("Every language")), ("en", "English"), ("ru", "Русский")]
+    class Language(models.TextChoices):
+        EVERY = "", _("Every language")
+        EN = "en", "English"
+        RU = "ru", "Русский"
 
     subject = models.CharField(_("subject"), max_length=200)
     heading = models.CharField(_("heading"), max_length=200, blank=True)
@@ -164,7 +165,7 @@ class Announcement(models.Model):
         "people.Department", blank=True, related_name="+", verbose_name=_("departments"),
         help_text=_("With their sub-departments. None: every department."))
     roles = models.JSONField(_("roles"), default=list, blank=True, help_text=_("None: every role."))
-    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, blank=True,
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, blank=True,
                                 help_text=_("Only employees reading this language."))
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(_("sending started"), null=True, blank=True, editable=False)

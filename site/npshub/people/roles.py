@@ -1,12 +1,22 @@
 """Roles are Django groups with these names; a user may hold several, a superuser holds all."""
 
 from django.contrib.auth.models import Group, Permission
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-EMPLOYEE = "employee"
-CALLER = "caller"
-TEAM_MANAGER = "team_manager"
-EDITOR = "editor"
-CX_ADMIN = "cx_admin"
+
+
+class Role(models.TextChoices):
+    """The roles, with their labels for forms (audiences of announcements...)."""
+
+    EMPLOYEE = "employee", _("Employee")
+    CALLER = "caller", _("Caller")
+    TEAM_MANAGER = "team_manager", _("Team manager")
+    EDITOR = "editor", _("Editor")
+    CX_ADMIN = "cx_admin", _("CX admin")
+
+
+EMPLOYEE, CALLER, TEAM_MANAGER, EDITOR, CX_ADMIN = Role.values  # plain names, also the groups' names
 ALL = (EMPLOYEE, CALLER, TEAM_MANAGER, EDITOR, CX_ADMIN)
 
 LABELS = {
@@ -18,8 +28,8 @@ LABELS = {
 }
 
 
-def _crud(app_label, *models, actions=("add", "change", "delete", "view")):
-    return [f"{app_label}.{action}_{model}" for model in models for action in actions]
+def _crud(app_label, *model_names, actions=("add", "change", "delete", "view")):
+    return [f"{app_label}.{action}_{model}" for model in model_names for action in actions]
 
 
 # The core's model permissions per role, as "app_label.codename". Enabled plugins add theirs through
