@@ -43,6 +43,7 @@ PUBLIC_VIEWS = {
     "npshub.digest.views.unsubscribe": "one-click unsubscribe (signed token)",
     "nps_widgets.views.screen_view": "meeting-room screen (secret link)",
     "nps_widgets.views.screen_live": "meeting-room screen stream (secret link)",
+    "nps_widgets.screen_playlist.video": "a video in a meeting-room screen's playlist (secret link)",
     "nps_widgets.views.LiveStreamView": "live stream: authenticates by session or token, 401 JSON",
     "npshub.reach.embed.score_js": "embedded score script (revocable key; Referer checked when sent)",
     "npshub.reach.embed.score_json": "embedded score figures (revocable key, allowed origins only, aggregates)",
@@ -102,7 +103,8 @@ def test_anonymous_requests_reach_only_the_public_views(client):
     assert client.get("/admin/login/").status_code == 200
     assert client.get("/healthz").status_code == 200
     assert client.get("/static/theme/site.css").status_code == 200
-    for path in ("/screens/no-such-screen/", "/screens/no-such-screen/live/", "/t/o/1-bad.gif", "/t/u/1-bad/"):
+    for path in ("/screens/no-such-screen/", "/screens/no-such-screen/live/", "/screens/no-such-screen/videos/1/",
+                 "/t/o/1-bad.gif", "/t/u/1-bad/"):
         assert client.get(path).status_code == 404, path
     assert client.get("/api/v1/nps/summary/").status_code == 401
     assert client.get("/api/v1/live/").json() == {"detail": "Authentication credentials were not provided."}

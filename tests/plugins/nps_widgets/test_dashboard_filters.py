@@ -19,6 +19,13 @@ def signed_in(client, django_user_model):
     return client
 
 
+@pytest.fixture(autouse=True)
+def _every_unit_ranked(settings):
+    """These tests are about filters: every unit with an answer is ranked in the breakdown (the
+    fair-ranking minimum has its own tests in tests/npshub/test_fair_ranking.py)."""
+    settings.NPSHUB_RANKING_MIN_RESPONSES = 1
+
+
 @pytest.fixture
 def regions():
     """north: 2 promoters; south: 1 promoter, 1 detractor; east: 3 detractors (team beta)."""
