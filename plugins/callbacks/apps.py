@@ -84,4 +84,5 @@ class CallbacksConfig(AppConfig):
         metrics_provider.register()
         # Shared by the list and detail components, under a field name other APIs use for other choices.
         name_enum("CallbackStatusEnum", "callbacks.models.Callback.Status")
+        name_enum("InterviewKindEnum", "callbacks.models.Interview.Kind")
 
