@@ -191,14 +191,17 @@ def start_asgi(log_path, port=None, **env):
         [str(BIN / "uvicorn"), "npshub.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=process_env(**env), stdout=log, stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 90  # a loaded 2-core machine can take long to import every app
+    while True:
         if process.poll() is not None:
             raise RuntimeError(Path(log_path).read_text()[-3000:])
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             break
         except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"uvicorn did not accept connections within 90 s: {Path(log_path).read_text()[-3000:]}")
             time.sleep(0.1)
     return f"http://127.0.0.1:{port}", process
 
