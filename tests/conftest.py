@@ -35,6 +35,12 @@ def _visits_flushed_by_hand(settings):
     recorder.reset()
 
 
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "demo" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.demo)
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the site's default language and leaves it so: a view or test that
