@@ -16,7 +16,6 @@ import datetime
 from dataclasses import dataclass
 from zlib import crc32
 
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -179,15 +178,10 @@ class LastDigestPanel(HubPanel):
 
         if self.mailing is None:
             return []
-        counts = SendLog.objects.filter(mailing=self.mailing).aggregate(
-            sent=Count("pk", filter=Q(status=SendLog.SENT)),
-            failed=Count("pk", filter=Q(status=SendLog.FAILED)),
-            opened=Count("pk", filter=Q(opened_at__isnull=False)),
-            waiting=Count("pk", filter=Q(status__in=[SendLog.PENDING, SendLog.SENDING, SendLog.RETRY])),
-        )
-        rate = 100 * counts["opened"] / counts["sent"] if counts["sent"] else None
+        counts = SendLog.objects.filter(mailing=self.mailing).aggregate(**SendLog.report_counts())
+        rate = 100 * counts["opened"] / counts["delivered"] if counts["delivered"] else None
         figures = [
-            Figure(_("Sent"), formats.number(counts["sent"])),
+            Figure(_("Sent"), formats.number(counts["delivered"])),
             Figure(_("Failed"), formats.number(counts["failed"]), tone="bad" if counts["failed"] else ""),
             Figure(_("Opened"), formats.number(counts["opened"]), note=formats.percent(rate, 1) if rate is not None else ""),
         ]

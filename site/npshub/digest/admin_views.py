@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -192,15 +192,7 @@ def report(request, mailing_id):
     _require_editor(request)
     mailing = get_object_or_404(Mailing, pk=mailing_id)
     logs = SendLog.objects.filter(mailing=mailing)
-    counts = {
-        "audience": Count("pk"),
-        "delivered": Count("pk", filter=Q(status=SendLog.SENT)),
-        "opened": Count("pk", filter=Q(opened_at__isnull=False)),
-        "clicked": Count("pk", filter=Q(clicked_at__isnull=False)),
-        "failed": Count("pk", filter=Q(status=SendLog.FAILED)),
-        "opted_out": Count("pk", filter=Q(status=SendLog.OPTED_OUT)),
-        "waiting": Count("pk", filter=Q(status__in=[SendLog.PENDING, SendLog.SENDING, SendLog.RETRY])),
-    }
+    counts = SendLog.report_counts()
     total = logs.aggregate(**counts)
     departments = list(logs.values("department__name").annotate(**counts).order_by("-delivered", "department__name"))
 
