@@ -74,23 +74,15 @@ def _transactional(request):
 @pytest.fixture(autouse=True)
 def _wagtail_roots(request):
     """A transactional test starts from a database the previous one flushed: give it back what
-    Wagtail's migrations create (locales, root page, root collection), as a real install has."""
+    Wagtail's migrations create (locales, root page, root collection), as a real install has, and
+    the roles' permissions on them (the flush's post_migrate found no root collection to grant on)."""
     if _transactional(request):
         request.getfixturevalue("transactional_db")
         from content.pages import ensure_wagtail_roots
+        from npshub.people import roles
 
         ensure_wagtail_roots()
-
-
-@pytest.fixture(autouse=True)
-def _wagtail_roots(request):
-    """A transactional test (real servers, workers, browsers) starts from a database the previous
-    one flushed: give it Wagtail's locale and root page first, as every real site has them."""
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
-        request.getfixturevalue("transactional_db")
-        from content.pages import ensure_wagtail_roots
-
-        ensure_wagtail_roots()
+        roles.ensure_groups()
 
 
 @pytest.fixture(autouse=True)
