@@ -8,7 +8,7 @@
 What runs is what production runs: `send_digest` (the management command, in this process)
 prepares the mailing (MJML rendered once per language, one send-log row per recipient), queues
 batches and waits; TWO real `celery worker` processes claim batches, personalise each message
-(name, team NPS and change, points and new badges via rewards.user_summary, a masked customer
+(name, team NPS and change, points and new badges via recognition.user_summary, a masked customer
 comment from the department), build the MIME bytes and send them over one SMTP connection per
 batch to an aiosmtpd sink process that discards them, recording each acceptance in the send log.
 Timed: from the command's start to its return (every recipient handled). Memory: peak RSS

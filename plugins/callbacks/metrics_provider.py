@@ -133,9 +133,9 @@ def _summaries(callbacks):
 
 
 def register():
-    metrics.provide("callbacks.user_counts", user_counts)
-    metrics.provide("callbacks.team_contact_rate", team_contact_rate)
-    metrics.provide("callbacks.team_completed", team_completed)
-    metrics.provide("callbacks.target_hours", target_hours)
-    metrics.provide("callbacks.team_open", team_open)
-    metrics.provide("callbacks.wins", wins)
+    metrics.provide("outreach.user_counts", user_counts)
+    metrics.provide("outreach.team_contact_rate", team_contact_rate)
+    metrics.provide("outreach.team_completed", team_completed)
+    metrics.provide("outreach.target_hours", target_hours)
+    metrics.provide("outreach.team_open", team_open)
+    metrics.provide("outreach.wins", wins)

@@ -44,7 +44,7 @@ def card(start, end):
 
 
 SECTIONS = [
-    Section("callbacks.wins", order=10, figures=figures, html="callbacks/digest/wins.html",
+    Section("outreach.wins", order=10, figures=figures, html="callbacks/digest/wins.html",
             mjml="callbacks/digest/wins.mjml", card=card),
     Section("callbacks.activity", order=10, activity=metrics_provider.department_completed,
             activity_label=gettext_lazy("Callbacks completed")),

@@ -4,7 +4,7 @@ The plan's period so far (start .. today, or its end) is compared with the same 
 just before the start (at least ``PLANS_BASELINE_MIN_DAYS``): the NPS of both with their margins and
 whether the change is significant (npshub.feedback.stats.compare, a two-sample z-test at 95%), the
 topic's detractor mentions in both, and the callback contact rate (the declared metric
-``callbacks.team_contact_rate``; None when the callbacks plugin is off).
+``outreach.team_contact_rate``; None when the callbacks plugin is off).
 """
 
 import datetime
@@ -39,14 +39,14 @@ def _topic_mentions(stats_filter, topic):
 
 
 def _contact_rate(slugs, date_from, date_to):
-    if metrics.get("callbacks.team_contact_rate") is None:
+    if metrics.get("outreach.team_contact_rate") is None:
         return None
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
     end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     due = in_target = 0
     for slug in slugs:
-        figures = metrics.call("callbacks.team_contact_rate", slug, start, end)
+        figures = metrics.call("outreach.team_contact_rate", slug, start, end)
         due += figures["due"]
         in_target += figures["contacted_in_target"]
     return {"due": due, "contacted_in_target": in_target, "rate": round(100 * in_target / due, 1) if due else None}

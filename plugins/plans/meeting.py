@@ -70,14 +70,14 @@ def coaching(team, today):
 
 
 def callbacks(team, start, end):
-    if metrics.get("callbacks.team_completed") is None:
+    if metrics.get("outreach.team_completed") is None:
         return None
     tz = timezone.get_current_timezone()
     start_dt = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     end_dt = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     return {
-        "done": metrics.call("callbacks.team_completed", team.slug, start_dt, end_dt),
-        "open": metrics.call("callbacks.team_open", team.slug, default=None),
+        "done": metrics.call("outreach.team_completed", team.slug, start_dt, end_dt),
+        "open": metrics.call("outreach.team_open", team.slug, default=None),
     }
 
 

@@ -50,8 +50,8 @@ class RewardsConfig(AppConfig):
         from npshub import metrics
         from rewards import services, signal_handlers, tasks  # noqa: F401
 
-        metrics.provide("rewards.user_summary", services.user_summary)
-        metrics.provide("rewards.user_summaries", services.user_summaries)
-        metrics.provide("rewards.top_teams", services.top_teams)
-        metrics.provide("rewards.new_badges", services.new_badges)
+        metrics.provide("recognition.user_summary", services.user_summary)
+        metrics.provide("recognition.user_summaries", services.user_summaries)
+        metrics.provide("recognition.top_teams", services.top_teams)
+        metrics.provide("recognition.new_badges", services.new_badges)
 

@@ -72,14 +72,14 @@ def progress(challenge, today=None):
         return Progress(challenge, True, change, target, detail, change >= target)
     start, end = _bounds(challenge.starts_on, until)
     if challenge.goal == Challenge.CONTACT_RATE:
-        if metrics.get("callbacks.team_contact_rate") is None:
+        if metrics.get("outreach.team_contact_rate") is None:
             return Progress(challenge, False, None, target, _("Callback data is unavailable (the callbacks plugin is off)."), False)
-        figures = metrics.call("callbacks.team_contact_rate", team, start, end) or {}
+        figures = metrics.call("outreach.team_contact_rate", team, start, end) or {}
         due, contacted = figures.get("due") or 0, figures.get("contacted_in_target") or 0
         if not due:
             return Progress(challenge, True, None, target, _("No detractors to call back yet."), False)
         rate = round(100 * contacted / due, 1)
-        hours = metrics.call("callbacks.target_hours", default=None)
+        hours = metrics.call("outreach.target_hours", default=None)
         if hours is None:
             detail = _("%(contacted)s of %(due)s detractors contacted within the target time") % {
                 "contacted": contacted, "due": due}
@@ -89,9 +89,9 @@ def progress(challenge, today=None):
                 "contacted": contacted, "due": due, "hours": hours}
         return Progress(challenge, True, rate, target, detail, rate >= target)
     if challenge.goal == Challenge.CALLBACKS:
-        if metrics.get("callbacks.team_completed") is None:
+        if metrics.get("outreach.team_completed") is None:
             return Progress(challenge, False, None, target, _("Callback data is unavailable (the callbacks plugin is off)."), False)
-        done = int(metrics.call("callbacks.team_completed", team, start, end) or 0)
+        done = int(metrics.call("outreach.team_completed", team, start, end) or 0)
         detail = _("%(done)s of %(target)s callbacks completed") % {"done": done, "target": int(target)}
         return Progress(challenge, True, done, target, detail, done >= target)
     return Progress(challenge, False, None, target, _("Unknown goal."), False)

@@ -120,7 +120,7 @@ def load(stdout):
     goals = [
         (Challenge.NPS_RAISE, 5, "Raise our NPS by 5 points this quarter", q_start, q_end),
         (Challenge.CONTACT_RATE, 95, "Contact 95% of detractors within {} hours".format(
-            metrics.call("callbacks.target_hours", default=48)), m_start, m_end),
+            metrics.call("outreach.target_hours", default=48)), m_start, m_end),
         (Challenge.CALLBACKS, 20, "20 callbacks this month", m_start, m_end),
     ]
     for index, team in enumerate(Team.objects.order_by("slug")):

@@ -343,10 +343,10 @@ def engagement(members):
     badge_counts = dict(BadgeAward.objects.filter(user__in=members).values("user").annotate(n=Count("pk")).values_list("user", "n"))
     points = dict(_earned(month).filter(user__in=members).values("user").annotate(n=Sum("amount")).values_list("user", "n"))
     kudos = dict(Kudos.objects.filter(receiver__in=members).values("receiver").annotate(n=Count("pk")).values_list("receiver", "n"))
-    has_calls, has_lessons = metrics.get("callbacks.user_counts") is not None, metrics.get("education.user_progress") is not None
+    has_calls, has_lessons = metrics.get("outreach.user_counts") is not None, metrics.get("education.user_progress") is not None
     rows = []
     for member in members:
-        calls = metrics.call("callbacks.user_counts", member) if has_calls else None
+        calls = metrics.call("outreach.user_counts", member) if has_calls else None
         lessons = metrics.call("education.user_progress", member) if has_lessons else None
         rows.append({
             "user": member, "name": display_name(member),

@@ -111,7 +111,7 @@ def person(request, user_id):
         "awards": BadgeAward.objects.filter(user=person).select_related("badge__image"),
         "team_nps": team_nps,
         "progress": [challenges.progress(c) for c in challenges.current_for_team(team)] if team else [],
-        "calls": metrics.call("callbacks.user_counts", person) if metrics.get("callbacks.user_counts") else None,
+        "calls": metrics.call("outreach.user_counts", person) if metrics.get("outreach.user_counts") else None,
         "lessons": metrics.call("education.user_progress", person) if metrics.get("education.user_progress") else None,
         "kudos": Kudos.objects.filter(receiver=person).select_related("giver__profile")[:20],
         "kudos_count": Kudos.objects.filter(receiver=person).count(),
@@ -176,7 +176,7 @@ def team(request, slug):
         "progress": [challenges.progress(c) for c in challenges.current_for_team(team)],
         "feed": services.team_kudos(team),
         "engagement": services.engagement(members) if coach else None,
-        "has_calls": metrics.get("callbacks.user_counts") is not None,
+        "has_calls": metrics.get("outreach.user_counts") is not None,
         "has_lessons": metrics.get("education.user_progress") is not None,
     })
 

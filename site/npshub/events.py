@@ -1,8 +1,7 @@
 """Domain events published by the core and the plugins.
 
 Plugins subscribe in their ``signal_handlers.py`` with ``@receiver(event, dispatch_uid=...)`` and
-never import each other: a plugin that publishes an event (callbacks) and one that reacts to it
-(rewards) meet here. Publish with ``publish(event, sender=..., **kwargs)``: a failing receiver is
+never import each other: a plugin that publishes an event and one that reacts to it meet here. Publish with ``publish(event, sender=..., **kwargs)``: a failing receiver is
 logged and does not stop the others or the caller.
 
 Every event carries ``event_id``: a string unique to that occurrence, so that receivers can
@@ -53,7 +52,7 @@ plan_action_completed = Signal()
 """An action of a team's action plan was marked done.
 kwargs: ``action`` (the action object), ``user`` (the action's owner, credited; may be None),
 ``by`` (who marked it done), ``follow_up_id`` (the id a ``callback_completed`` follow-up carried when
-the action came from a call, else None), ``event_id`` (``"plans.action_done.<action pk>"``)."""
+the action came from a call, else None), ``event_id`` (``"<publisher>.action_done.<action pk>"``)."""
 
 digest_sent = Signal()
 """A digest issue finished sending. kwargs: ``issue``, ``sent``, ``skipped``, ``failed``, ``event_id``."""

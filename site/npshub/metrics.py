@@ -1,10 +1,12 @@
 """Named, read-only metrics that one app provides and others read, without importing each other.
 
 Every name is declared below with its arguments, result and meaning; that list is the contract.
-A provider registers in its AppConfig.ready(): ``metrics.provide("callbacks.user_counts", fn)``;
+Names say what a figure is about (``outreach.*``: calling customers back; ``recognition.*``: points
+and badges), never which plugin provides it, so the core names no plugin and a provider can change.
+A provider registers in its AppConfig.ready(): ``metrics.provide("outreach.user_counts", fn)``;
 ``provide()`` refuses a name not declared here and a second provider of a name (a typo or a clash
 fails loudly at start-up instead of silently returning the default). A reader calls
-``metrics.call("callbacks.user_counts", user, default={...})`` and gets the default when the
+``metrics.call("outreach.user_counts", user, default={...})`` and gets the default when the
 providing plugin is disabled; ``call``/``get`` of an undeclared name raise ``UnknownMetric``.
 
 Tests stand in for a provider with ``with metrics.swap(name, function):`` (``None`` for "no
@@ -24,31 +26,31 @@ class Metric:
 
 
 DECLARED = {metric.name: metric for metric in (
-    Metric("callbacks.user_counts", '(user) → {"completed": int, "recovered": int}',
+    Metric("outreach.user_counts", '(user) → {"completed": int, "recovered": int}',
            "Callbacks the user completed, and of those the customers who came back as passives or promoters."),
-    Metric("callbacks.team_contact_rate",
+    Metric("outreach.team_contact_rate",
            '(team_slug, start, end) → {"due": int, "contacted_in_target": int, "rate": float | None}',
            "Detractor callbacks of the team's customers due in the period and those contacted within the "
            "target time (rate in per cent)."),
-    Metric("callbacks.team_completed", "(team_slug, start, end) → int",
+    Metric("outreach.team_completed", "(team_slug, start, end) → int",
            "Callbacks completed by the team's members in the period."),
-    Metric("callbacks.team_open", "(team_slug) → int",
+    Metric("outreach.team_open", "(team_slug) → int",
            "Callbacks of the team's customers not done yet (open or claimed)."),
-    Metric("callbacks.target_hours", "() → int",
+    Metric("outreach.target_hours", "() → int",
            "Hours within which a detractor should be called back (the contact target)."),
-    Metric("callbacks.wins", '(start, end, limit) → [{"summary": str, "caller": str, "date": date}]',
+    Metric("outreach.wins", '(start, end, limit) → [{"summary": str, "caller": str, "date": date}]',
            "Recent resolved or recovered callbacks; the summary holds no personal data."),
     Metric("reach.awareness", '(at=None) → {"index", "aware", "employees", "previous", "change", "period_days"}',
            "The employee awareness index now and its change over one period (npshub.reach.awareness)."),
     Metric("education.user_progress", '(user) → {"lessons_completed": int, "lessons_total": int}',
            "Education lessons the user completed, of all published lessons."),
-    Metric("rewards.user_summary", '(user, since=None) → {"balance": int, "new_badges": [{"slug": str, "name": str}]}',
+    Metric("recognition.user_summary", '(user, since=None) → {"balance": int, "new_badges": [{"slug": str, "name": str}]}',
            "The user's points balance and the badges earned since a moment."),
-    Metric("rewards.user_summaries", "(users, since=None) → {user pk: the same as rewards.user_summary}",
-           "rewards.user_summary for many users at once."),
-    Metric("rewards.top_teams", '(start, end, limit) → [{"team": slug, "name": str, "points": int}]',
+    Metric("recognition.user_summaries", "(users, since=None) → {user pk: the same as recognition.user_summary}",
+           "recognition.user_summary for many users at once."),
+    Metric("recognition.top_teams", '(start, end, limit) → [{"team": slug, "name": str, "points": int}]',
            "Teams with the most points earned in the period."),
-    Metric("rewards.new_badges", '(start, end) → [{"user": str, "badge": str}]',
+    Metric("recognition.new_badges", '(start, end) → [{"user": str, "badge": str}]',
            "Badges awarded in the period (the user's first name, or a neutral word if they opted out)."),
 )}
 

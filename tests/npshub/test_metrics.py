@@ -7,9 +7,9 @@ def test_call_uses_provider_or_default():
     with metrics.swap("education.user_progress", None):
         assert metrics.call("education.user_progress", 1, default=0) == 0
         assert "education.user_progress" not in metrics.available()
-    with metrics.swap("callbacks.target_hours", lambda: 12):
-        assert metrics.call("callbacks.target_hours", default=0) == 12
-        assert "callbacks.target_hours" in metrics.available()
+    with metrics.swap("outreach.target_hours", lambda: 12):
+        assert metrics.call("outreach.target_hours", default=0) == 12
+        assert "outreach.target_hours" in metrics.available()
 
 
 def test_every_name_is_declared_with_a_meaning():
@@ -18,10 +18,10 @@ def test_every_name_is_declared_with_a_meaning():
 
 
 def test_undeclared_names_fail_loudly():
-    with pytest.raises(metrics.UnknownMetric, match="'callbacks.user_count' is not declared"):
-        metrics.provide("callbacks.user_count", lambda user: {})
+    with pytest.raises(metrics.UnknownMetric, match="'outreach.user_count' is not declared"):
+        metrics.provide("outreach.user_count", lambda user: {})
     with pytest.raises(metrics.UnknownMetric):
-        metrics.call("rewards.top_team", None, None, 3, default=[])
+        metrics.call("recognition.top_team", None, None, 3, default=[])
     with pytest.raises(metrics.UnknownMetric):
         metrics.get("nope")
     with pytest.raises(metrics.UnknownMetric):
@@ -36,15 +36,15 @@ def test_a_second_provider_is_refused_and_swap_restores_the_first():
     def second():
         return 2
 
-    with metrics.swap("callbacks.target_hours", first):
-        metrics.provide("callbacks.target_hours", first)  # the same provider again: harmless
+    with metrics.swap("outreach.target_hours", first):
+        metrics.provide("outreach.target_hours", first)  # the same provider again: harmless
         with pytest.raises(metrics.MetricClash, match="already has a provider"):
-            metrics.provide("callbacks.target_hours", second)
-        with metrics.swap("callbacks.target_hours", second):
-            assert metrics.call("callbacks.target_hours") == 2
-        assert metrics.get("callbacks.target_hours") is first
-    with metrics.swap("callbacks.target_hours", None):
-        assert metrics.get("callbacks.target_hours") is None
-        with metrics.swap("callbacks.target_hours", second):
-            assert metrics.call("callbacks.target_hours") == 2
-        assert metrics.get("callbacks.target_hours") is None
+            metrics.provide("outreach.target_hours", second)
+        with metrics.swap("outreach.target_hours", second):
+            assert metrics.call("outreach.target_hours") == 2
+        assert metrics.get("outreach.target_hours") is first
+    with metrics.swap("outreach.target_hours", None):
+        assert metrics.get("outreach.target_hours") is None
+        with metrics.swap("outreach.target_hours", second):
+            assert metrics.call("outreach.target_hours") == 2
+        assert metrics.get("outreach.target_hours") is None

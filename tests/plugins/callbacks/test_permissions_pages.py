@@ -194,12 +194,12 @@ def test_stats_and_metrics(org):
     assert data["reach_rate"] == 50.0 and data["resolution_rate"] == 100.0
     assert data["median_hours_to_first_contact"] is not None and data["median_hours_to_first_contact"] < 2
     assert set(data["recovery"]) == {"called", "not_called"}
-    assert metrics.call("callbacks.user_counts", caller) == {"completed": 1, "recovered": 0}
-    assert metrics.call("callbacks.team_completed", "store-1") == 1  # the caller is in the store-1 team
-    assert metrics.call("callbacks.team_completed", "store-1", None, None) == metrics_provider.team_completed("store-1")
-    rate = metrics.call("callbacks.team_contact_rate", "store-1", None, None)
+    assert metrics.call("outreach.user_counts", caller) == {"completed": 1, "recovered": 0}
+    assert metrics.call("outreach.team_completed", "store-1") == 1  # the caller is in the store-1 team
+    assert metrics.call("outreach.team_completed", "store-1", None, None) == metrics_provider.team_completed("store-1")
+    rate = metrics.call("outreach.team_contact_rate", "store-1", None, None)
     assert rate == {"due": 3, "contacted_in_target": 1, "rate": 33.3}
-    [win] = metrics.call("callbacks.wins", None, None, 5)
+    [win] = metrics.call("outreach.wins", None, None, 5)
     assert "kettle" in win["summary"] and "916" not in win["summary"] and win["caller"] == caller.get_full_name()
 
 

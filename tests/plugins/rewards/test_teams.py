@@ -28,8 +28,8 @@ def provider():
     rate = lambda slug, start, end: {  # noqa: E731
         "due": figures["due"], "contacted_in_target": figures["contacted"],
         "rate": figures["contacted"] / figures["due"] if figures["due"] else None}
-    with metrics.swap("callbacks.team_completed", lambda slug, start, end: figures["completed"]), \
-            metrics.swap("callbacks.team_contact_rate", rate), metrics.swap("callbacks.target_hours", lambda: 24):
+    with metrics.swap("outreach.team_completed", lambda slug, start, end: figures["completed"]), \
+            metrics.swap("outreach.team_contact_rate", rate), metrics.swap("outreach.target_hours", lambda: 24):
         yield figures
 
 
@@ -57,7 +57,7 @@ def test_callback_goals_degrade_clearly_without_the_callbacks_metrics(team):
     today = timezone.localdate()
     challenge = Challenge.objects.create(title="20 callbacks", team=team, goal=Challenge.CALLBACKS, target=20,
                                          starts_on=today, ends_on=today)
-    with metrics.swap("callbacks.team_completed", None):  # as when the plugin is off; back afterwards
+    with metrics.swap("outreach.team_completed", None):  # as when the plugin is off; back afterwards
         result = challenges.progress(challenge)
     assert not result.available and "unavailable" in result.detail
 
@@ -90,7 +90,7 @@ def test_contact_rate_goal(team, provider):
     result = challenges.progress(challenge)
     assert result.current == 95.0 and result.reached
     assert result.detail == "19 of 20 detractors contacted within 24 hours"  # the callbacks plugin's target
-    with metrics.swap("callbacks.target_hours", None):
+    with metrics.swap("outreach.target_hours", None):
         assert challenges.progress(challenge).detail == "19 of 20 detractors contacted within the target time"
 
 
@@ -172,14 +172,14 @@ def test_metrics_provided_to_other_apps(team, employee, caller, first_callback_b
     from rewards.tasks import process_event
 
     process_event("callback_completed", "c1", caller.pk, "reached")
-    assert metrics.call("rewards.user_summary", caller) == {"balance": 10, "new_badges": [{"slug": "first-callback", "name": "First callback"}]}
+    assert metrics.call("recognition.user_summary", caller) == {"balance": 10, "new_badges": [{"slug": "first-callback", "name": "First callback"}]}
     # The bulk form answers the same for each user, and for a user with no wallet yet.
-    assert metrics.call("rewards.user_summaries", [caller, employee]) == {
-        caller.pk: metrics.call("rewards.user_summary", caller), employee.pk: {"balance": 0, "new_badges": []}}
-    assert metrics.call("rewards.top_teams", None, None, 5) == [{"team": team.slug, "name": "Contact centre", "points": 10}]
-    assert metrics.call("rewards.new_badges", None, None) == [{"user": caller.first_name, "badge": "First callback"}]
+    assert metrics.call("recognition.user_summaries", [caller, employee]) == {
+        caller.pk: metrics.call("recognition.user_summary", caller), employee.pk: {"balance": 0, "new_badges": []}}
+    assert metrics.call("recognition.top_teams", None, None, 5) == [{"team": team.slug, "name": "Contact centre", "points": 10}]
+    assert metrics.call("recognition.new_badges", None, None) == [{"user": caller.first_name, "badge": "First callback"}]
     Preference.objects.create(user=caller, hide_from_leaderboards=True)
-    assert metrics.call("rewards.new_badges", None, None) == [{"user": "A colleague", "badge": "First callback"}]
+    assert metrics.call("recognition.new_badges", None, None) == [{"user": "A colleague", "badge": "First callback"}]
 
 
 def test_notifications_api(caller, first_callback_badge):
