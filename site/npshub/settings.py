@@ -1,11 +1,11 @@
-"""NPS Hub settings: one module, every value from the environment with a safe default.
+"""NPS Hub settings, every value from the environment with a safe default (sign-in and the REST API in
+npshub.settings_signin and npshub.settings_api, imported below).
 
 Development defaults (SQLite, in-process cache, a filesystem Celery broker) need nothing
 installed. Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL; see README.
 """
 
 import os
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from npshub import plugins
 from npshub.env import (
-    env_bool, env_int, env_json, env_list, env_proxy_ssl_header, env_rate, env_secret_key, env_str,
+    env_bool, env_int, env_list, env_proxy_ssl_header, env_secret_key, env_str,
 )
 
 SITE_DIR = Path(__file__).resolve().parent.parent
@@ -201,39 +201,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Wagtail's own background work (reference index, search) runs on django-tasks, not Celery.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-# --- Auth ---------------------------------------------------------------------------------
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "login"
-# Sign-in: local passwords (switchable off but for break-glass accounts) and, when configured,
-# the company's OpenID Connect provider (npshub.people.sso; README "Single sign-on").
-LOCAL_LOGIN = env_bool("LOCAL_LOGIN", True)
-LOCAL_LOGIN_USERS = env_list("LOCAL_LOGIN_USERS")  # break-glass usernames when LOCAL_LOGIN=0
-OIDC_ISSUER = (env_str("OIDC_ISSUER") or "").rstrip("/")
-OIDC_DISCOVERY_URL = env_str(
-    "OIDC_DISCOVERY_URL", f"{OIDC_ISSUER}/.well-known/openid-configuration" if OIDC_ISSUER else None)
-OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
-OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
-SSO_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_DISCOVERY_URL)
-OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
-OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
-OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
-OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
-OIDC_AUTH_REQUEST_EXTRA_PARAMS = env_json("OIDC_EXTRA_PARAMS", {}, kind=dict)
-# Our field -> the claim it is read from (README lists the defaults and the Entra ID names).
-OIDC_CLAIMS = {
-    "username": "preferred_username", "email": "email", "first_name": "given_name", "last_name": "family_name",
-    "department": "department", "team": "team", "job_title": "job_title", "language": "locale", "roles": "groups",
-    **env_json("OIDC_CLAIMS", {}, kind=dict),
-}
-# Directory groups / app roles (SSO claim values, SCIM group names or external ids) -> our roles.
-DIRECTORY_ROLE_MAPPING = env_json("DIRECTORY_ROLE_MAPPING", {}, kind=dict)
-DIRECTORY_DEFAULT_ROLES = env_list("DIRECTORY_DEFAULT_ROLES", ["employee"])
-AUTHENTICATION_BACKENDS = ["npshub.people.auth.LocalPasswordBackend"]
-if SSO_ENABLED:
-    AUTHENTICATION_BACKENDS.append("npshub.people.sso.CompanyAccountBackend")
-OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
-LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+# --- Sign-in: passwords, single sign-on, lockout (npshub.settings_signin) -------------------
+from npshub.settings_signin import *  # noqa: E402,F401,F403
+
 # Where people reach the hub (links in e-mails, Teams cards, the screen URL load_demo prints): by default
 # this machine on PORT, the port `make run` and uvicorn serve on (8000 unless PORT says otherwise).
 BASE_URL = env_str("NPSHUB_BASE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
@@ -254,33 +224,6 @@ SCIM_SERVICE_PROVIDER = {
     "GET_QUERYSET_POST_PROCESSOR_GETTER": "npshub.people.scim.adapters.queryset_post_processor_getter",
     "WWW_AUTHENTICATE_HEADER": 'Bearer realm="NPS Hub SCIM"',
 }
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
-# django-axes first: it refuses a locked-out user or address before the password is checked.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out users before any check
-    *AUTHENTICATION_BACKENDS,
-]
-
-# --- Sign-in lockout (django-axes), on both sign-in pages ---------------------------------
-# AXES_FAILURE_LIMIT failed sign-ins for one username, or from one address, lock that username
-# or address out for AXES_COOLOFF_MINUTES (0: until a CX admin unlocks it in Admin → Sign-in
-# lockouts). A successful sign-in clears the user's failures.
-AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
-AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 30)
-AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES) if AXES_COOLOFF_MINUTES > 0 else None
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "npshub.people.signin.lockout_response"
-AXES_ENABLE_ADMIN = False  # Django's admin is not mounted; CX admins use the Wagtail admin view
-AXES_DISABLE_ACCESS_LOG = True  # no record of successful sign-ins: only failures are kept
-# The client address is REMOTE_ADDR: behind a proxy on another host, let uvicorn take it from
-# X-Forwarded-For (FORWARDED_ALLOW_IPS=<proxy address>), never from a header anyone can send.
-AXES_CLIENT_IP_CALLABLE = "npshub.people.signin.client_address"
 
 # --- HTTPS ----------------------------------------------------------------------------------
 # HTTPS declares that browsers reach the site over HTTPS (directly or through a TLS-terminating
@@ -368,54 +311,8 @@ WAGTAILAPI_LIMIT_MAX = 100
 # (npshub.admin_home.avatar_url, the get_avatar_url hook).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-# --- REST API -----------------------------------------------------------------------------
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first, so that an anonymous request gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["npshub.api.permissions.IsEmployee"],
-    "DEFAULT_PAGINATION_CLASS": "npshub.api.pagination.Pagination",
-    # JSON nested too deeply or holding a lone surrogate is a 400 naming the problem (npshub.safejson).
-    "DEFAULT_PARSER_CLASSES": [
-        "npshub.api.parsers.SafeJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
-    "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "npshub.api.errors.exception_handler",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    # Per signed-in user, per source ingest token, per address when anonymous; webhooks per source
-    # and address (npshub.api.throttling). 429 {"detail"} with Retry-After. "off" disables one.
-    # Scoped rates besides (views name their scope): ``search``, comment search by ``q``, per user.
-    "DEFAULT_THROTTLE_CLASSES": ["npshub.api.throttling.ApiThrottle"],
-    "DEFAULT_THROTTLE_RATES": {
-        "user": env_rate("THROTTLE_USER", "1200/min"),
-        "source": env_rate("THROTTLE_SOURCE", "600/min"),
-        "anon": env_rate("THROTTLE_ANON", "120/min"),
-        "webhook": env_rate("THROTTLE_WEBHOOK", "600/min"),
-        "search": env_rate("NPSHUB_SEARCH_RATE", "30/min"),
-    },
-    "NUM_PROXIES": 0,  # the client address is REMOTE_ADDR (see AXES_CLIENT_IP_CALLABLE)
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "NPS Hub API",
-    "DESCRIPTION": "Live NPS and customer comments, and the routes of the enabled plugins. Version 1.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["npshub.api.permissions.IsEmployee"],  # the schema and docs need a sign-in
-    "ENUM_NAME_OVERRIDES": {},  # apps add names from ready(): npshub.api.schema.name_enum
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # /api/v2/ is Wagtail's own content API, documented by Wagtail; the schema covers /api/v1/.
-    "PREPROCESSING_HOOKS": ["npshub.api.schema.only_v1"],
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "npshub.api.schema.plain_views"],
-}
+# --- REST API (npshub.settings_api) -----------------------------------------------------------
+from npshub.settings_api import *  # noqa: E402,F401,F403
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

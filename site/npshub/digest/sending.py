@@ -28,6 +28,7 @@ from npshub.digest import mailing as mailing_lib
 from npshub.digest import transport
 from npshub.digest.mime import MessageTemplate, address
 from npshub.digest.models import OPTIONAL_TYPES, EmailPreference, Mailing, SendLog
+from npshub.digest.personal import load_users, recipient_values
 from npshub.digest.tracking import sign
 
 logger = logging.getLogger("npshub.digest")
@@ -68,10 +69,10 @@ def send_range(mailing_id, first_pk, last_pk):
         language: MessageTemplate(r.subject, r.html, r.text, settings.DEFAULT_FROM_EMAIL)
         for language, r in rendered.items()
     }
-    users = {u.pk: u for u in mailing_lib.load_users([r[1] for r in rows])}
+    users = {u.pk: u for u in load_users([r[1] for r in rows])}
     values = {}
     for language in {r[3] for r in rows}:
-        values.update(mailing_lib.recipient_values(
+        values.update(recipient_values(
             mailing, source, [users[r[1]] for r in rows if r[3] == language and r[1] in users], language))
     envelope_from = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "nps-hub@localhost"
     domain = envelope_from.rpartition("@")[2] or "npshub.local"

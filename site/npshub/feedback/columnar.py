@@ -24,14 +24,15 @@ from django.utils import timezone
 
 from npshub.csvrows import Report, read_rows
 from npshub.feedback import columnar_write
-from npshub.feedback.ingest import _MAX, FALSE, TRUE, Ingestor
+from npshub.feedback.ingest import Ingestor
+from npshub.feedback.records import _MAX, FALSE, TRUE
 from npshub.feedback.models import ConsentTombstone, Response
 
 # About 200,000 rows of a typical export per block (and per transaction): the rollup deltas of a
 # block shrink to one row per key, and with 120 teams x 20 products x 730 days a block must be large
 # for many of its rows to share a key.
 BLOCK_BYTES = 32 << 20
-# Characters that make plain_text() do work (the same set as ingest._NEEDS_WORK), in RE2 syntax.
+# Characters that make plain_text() do work (the same set as records._NEEDS_WORK), in RE2 syntax.
 NEEDS_WORK = r"[<&\x00-\x08\x0b\x0c\x0e-\x1f\x7f\r]"
 EMAIL = r'^[^@\s<>(),;:"\[\]]+@[^@\s<>(),;:"\[\]]+\.[^@\s<>(),;:"\[\].]{2,}$'
 MOMENT = r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?$"

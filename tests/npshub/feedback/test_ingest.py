@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from npshub import events
 from npshub.feedback import ingest
 from npshub.feedback.filters import StatsFilter
-from npshub.feedback.ingest import Rejected, clean
 from npshub.feedback.models import CustomerContact, Response, ResponseChange, Source
+from npshub.feedback.records import COMMENT_MAX_LENGTH, Rejected, clean
 from npshub.feedback.stats import summary
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def run_import(path, *args):
 
 
 def test_bad_rows_are_rejected_with_line_and_reason_while_good_rows_go_in(tmp_path):
-    long_comment = "x" * (ingest.COMMENT_MAX_LENGTH + 1)
+    long_comment = "x" * (COMMENT_MAX_LENGTH + 1)
     path = write_csv(tmp_path, [
         "ok-1,2026-03-01T10:00:00,9,Lovely,new,kettle,online,moscow,webshop,,,,,,en",      # line 2
         "bad-score,2026-03-01T10:00:00,11,,,,,,,,,,,,",                                     # line 3
@@ -61,7 +61,7 @@ def test_bad_rows_are_rejected_with_line_and_reason_while_good_rows_go_in(tmp_pa
         7: "submitted_at is not an ISO 8601 date and time: '31/02/2026'",
         8: "external_id is required",
         9: "score is required",
-        10: f"comment is longer than {ingest.COMMENT_MAX_LENGTH} characters",
+        10: f"comment is longer than {COMMENT_MAX_LENGTH} characters",
         11: "callback_consent must be true/false/yes/no/1/0, not 'perhaps'",
         12: "customer_email is not a valid e-mail address",
         14: "not valid UTF-8 text",

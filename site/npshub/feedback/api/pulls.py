@@ -6,7 +6,7 @@ removes it. Validation is the model's (SourcePull.check_config), so the admin an
 from django.db import transaction
 from rest_framework import serializers
 
-from npshub.feedback.ingest import FIELDS
+from npshub.feedback.records import FIELDS
 from npshub.feedback.models import Source, SourcePull
 
 MAPPING_KEYS = set(FIELDS) | {"_items"}

@@ -23,7 +23,8 @@ from npshub.api.permissions import role_required
 from npshub.api.throttling import WebhookThrottle
 from npshub.feedback.api.ingest import IngestReportSerializer, report_body
 from npshub.feedback.api.pulls import PullSerializer, SourceWriteSerializer
-from npshub.feedback.ingest import Ingestor, items_of, map_record
+from npshub.feedback.ingest import Ingestor
+from npshub.feedback.records import items_of, map_record
 from npshub.feedback.models import Source
 from npshub.feedback.signing import accept_once, forget_expired, sign, verify
 

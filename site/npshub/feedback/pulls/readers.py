@@ -11,7 +11,7 @@ from django.conf import settings
 
 from npshub import http
 from npshub.csvrows import UnreadableFile, read_rows
-from npshub.feedback.ingest import REQUIRED, items_of, lookup
+from npshub.feedback.records import REQUIRED, items_of, lookup
 from npshub.http import FetchError
 
 XLSX_MAGIC = b"PK\x03\x04"

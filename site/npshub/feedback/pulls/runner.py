@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from npshub.feedback.ingest import Ingestor, lookup, map_record
+from npshub.feedback.ingest import Ingestor
+from npshub.feedback.records import lookup, map_record
 from npshub.feedback.models import PullRun, SourcePull
 from npshub.feedback.pulls import alerts
 from npshub.feedback.pulls.readers import READERS

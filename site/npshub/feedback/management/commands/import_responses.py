@@ -8,7 +8,8 @@ from django.utils.text import slugify
 
 from npshub.csvrows import UnreadableFile, read_rows
 from npshub.feedback.columnar import ColumnarImport
-from npshub.feedback.ingest import BATCH_SIZE, REQUIRED, Ingestor, source_for_import
+from npshub.feedback.ingest import BATCH_SIZE, Ingestor, source_for_import
+from npshub.feedback.records import REQUIRED
 
 MAX_PRINTED = 1000
 
