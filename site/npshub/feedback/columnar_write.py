@@ -20,7 +20,7 @@ import pyarrow.csv as pacsv
 from django.db import connection, transaction
 
 from npshub import events
-from npshub.feedback import bulk, reference, rollups, topics
+from npshub.feedback import bulk, journeys, reference, rollups, topics
 from npshub.feedback.masking import mask_pii
 from npshub.feedback.models import DIMENSIONS, CustomerContact, Response
 from npshub.feedback.models.rollups import GRAINS, MEASURES
@@ -82,6 +82,7 @@ class Writer:
         has_contact = pc.or_(pc.or_(pc.greater(pc.utf8_length(col["customer_name"]), 0),
                                     pc.greater(pc.utf8_length(col["customer_phone"]), 0)),
                              pc.greater(pc.utf8_length(col["customer_email"]), 0))
+        values["customer_key"] = self._customer_keys(col, has_contact, n)
         with transaction.atomic(), connection.cursor() as cursor:
             ids = self._ids(cursor, n)
             values = {"id": ids, **values}
@@ -99,6 +100,16 @@ class Writer:
                 event_id=f"responses-{uuid.uuid4().hex}",
             ))
         return n
+
+    @staticmethod
+    def _customer_keys(col, has_contact, n):
+        """The journeys' keyed hash of each row's contact ("" without one), as the row path's assign_keys sets it."""
+        keys = np.full(n, "", dtype=object)
+        rows = pc.indices_nonzero(has_contact)
+        if len(rows):
+            phones, emails = col["customer_phone"].take(rows).to_pylist(), col["customer_email"].take(rows).to_pylist()
+            keys[rows.to_numpy()] = [journeys.customer_key(phone, email) for phone, email in zip(phones, emails)]
+        return pa.array(keys, pa.string())
 
     def _ids(self, cursor, n):
         if self.postgres:

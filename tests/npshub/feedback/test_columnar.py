@@ -37,7 +37,7 @@ def snapshot(source):
         Response.objects.filter(source=source).values_list(
             "external_id", "submitted_at", "score", "csat", "ces", "comment", "comment_masked", "segment", "product",
             "channel", "region", "team", "language", "callback_consent", "data_consent", "consent_at",
-            "consent_version", "comment_changed_at",
+            "consent_version", "comment_changed_at", "customer_key",
         )
     )
     contacts = sorted(CustomerContact.objects.filter(response__source=source)

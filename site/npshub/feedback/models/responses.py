@@ -85,7 +85,8 @@ class Response(models.Model):
     the bulk methods of ``Response.objects``, ingestion's COPY/bulk paths): employees read and
     search only it, so a search can never find what the masking hides."""
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="responses")
+    # No index of its own: the unique (source, external_id) key and (source, submitted_at) lead with it.
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="responses", db_index=False)
     external_id = models.CharField(_("external id"), max_length=200)
     submitted_at = models.DateTimeField(_("submitted at"))
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
@@ -115,7 +116,8 @@ class Response(models.Model):
     consent_version = models.CharField(_("consent wording version"), max_length=50, blank=True)
     topics = models.ManyToManyField("feedback.Topic", blank=True, related_name="responses", verbose_name=_("topics"))
     # Keyed hash of the customer's normalised contact (npshub.feedback.journeys); never the raw value.
-    customer_key = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
+    # Indexed only where set (Meta): most responses have no contact, and their rows skip the index.
+    customer_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     comment_changed_at = models.DateTimeField(null=True, blank=True)
@@ -142,6 +144,7 @@ class Response(models.Model):
             models.Index(fields=["team", "submitted_at"], name="response_team_day"),
             models.Index(fields=["region", "submitted_at"], name="response_region_day"),
             models.Index(fields=["product", "submitted_at"], name="response_product_day"),
+            models.Index(fields=["customer_key"], condition=~models.Q(customer_key=""), name="response_customer_key"),
         ]
 
     def __str__(self):
