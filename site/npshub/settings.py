@@ -334,6 +334,8 @@ LOGGING = {
 FEEDBACK_CONTACT_RETENTION_DAYS = env_int("FEEDBACK_CONTACT_RETENTION_DAYS", 365)
 # The key of the customer journeys' hash (npshub.feedback.journeys); empty: one derived from SECRET_KEY.
 FEEDBACK_CUSTOMER_KEY = os.environ.get("FEEDBACK_CUSTOMER_KEY", "")
+# CSV imports: threads storing blocks while the next are read (PostgreSQL; SQLite takes one; 0: none).
+FEEDBACK_IMPORT_WRITERS = env_int("FEEDBACK_IMPORT_WRITERS", 2)
 
 # --- Digest -------------------------------------------------------------------------------
 DIGEST_BATCH_SIZE = env_int("DIGEST_BATCH_SIZE", 500)          # recipients per Celery task / SMTP connection

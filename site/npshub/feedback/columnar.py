@@ -9,17 +9,23 @@ once per distinct comment). Every other row, and every row whose external id is 
 appears twice in the block or has a tombstone, goes through the row-by-row ``Ingestor`` with the
 same line number, so rejects, updates, duplicates and erasure behave exactly as on the row path.
 
+Blocks are prepared (masking, topics, rollup deltas: CPU) by the reading thread and written by writer
+threads, each on its own database connection and in its own transaction, while the next block is read
+(``writer_threads()``: two on PostgreSQL, where two server processes maintain the indexes side by side).
+
 A file pyarrow cannot read to the end (bytes that are not UTF-8, a row with more or fewer fields
 than the header, a blank line) continues on the row path from the first line not yet stored.
 """
 
 import csv
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from django.db import IntegrityError, connection
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connection
 from django.utils import timezone
 
 from npshub.csvrows import Report, read_rows
@@ -32,6 +38,8 @@ from npshub.feedback.models import ConsentTombstone, Response
 # block shrink to one row per key, and with 120 teams x 20 products x 730 days a block must be large
 # for many of its rows to share a key.
 BLOCK_BYTES = 32 << 20
+# With writer threads, blocks of about 50,000 rows: enough of them for reading and writing to overlap.
+PIPELINED_BLOCK_BYTES = 8 << 20
 # Characters that make plain_text() do work (the same set as records._NEEDS_WORK), in RE2 syntax.
 NEEDS_WORK = r"[<&\x00-\x08\x0b\x0c\x0e-\x1f\x7f\r]"
 EMAIL = r'^[^@\s<>(),;:"\[\]]+@[^@\s<>(),;:"\[\]]+\.[^@\s<>(),;:"\[\].]{2,}$'
@@ -125,23 +133,50 @@ def _known(source, ids):
     return known
 
 
-class ColumnarImport:
-    """Import one CSV file into ``source``; ``on_reject(line, reason, raw values)``, ``on_batch(received)``."""
+def writer_threads():
+    """How many threads store blocks while the next ones are read and validated: FEEDBACK_IMPORT_WRITERS
+    (PostgreSQL), one on SQLite (one writer at a time), none inside a transaction (the writers' own
+    connections could not see it)."""
+    if connection.in_atomic_block:
+        return 0
+    wanted = max(0, settings.FEEDBACK_IMPORT_WRITERS)
+    return wanted if connection.vendor == "postgresql" else min(wanted, 1)
 
-    def __init__(self, path, source, via="cli", on_reject=None, on_batch=None, block_bytes=BLOCK_BYTES):
+
+class ColumnarImport:
+    """Import one CSV file into ``source``; ``on_reject(line, reason, raw values)``, ``on_batch(received)``.
+
+    With writer threads (``writer_threads()``), the reader validates block n+1 while block n is written;
+    a row whose id is in a block still being written goes the row path, after every pending block has
+    committed, as does a block another process's rows made fail."""
+
+    def __init__(self, path, source, via="cli", on_reject=None, on_batch=None, block_bytes=None, writers=None):
         self.path, self.source, self.via = path, source, via
-        self.on_reject, self.on_batch, self.block_bytes = on_reject, on_batch, block_bytes
+        self.on_reject, self.on_batch = on_reject, on_batch
         self.report = Report()
         self.received = 0
         self._raw = {}
         self.rows = Ingestor(source, via=via, on_reject=self._rejected, on_batch=lambda report: self._raw.clear())
         self.writer = columnar_write.Writer(source, via, timezone.get_current_timezone())
+        self.writers = writer_threads() if writers is None else writers
+        self.block_bytes = block_bytes or (PIPELINED_BLOCK_BYTES if self.writers else BLOCK_BYTES)
+        self._pool = None
+        self._pending = []  # [(future, ids of the block, (batch, names, lines, fast mask))], oldest first
 
     def _rejected(self, line, reason, record):
         if self.on_reject:
             self.on_reject(line, reason, self._raw.get(line, []))
 
     def run(self):
+        if not self.writers:
+            return self._run()
+        with ThreadPoolExecutor(self.writers, thread_name_prefix="import-writer") as self._pool:
+            try:
+                return self._run()
+            finally:
+                self._wait_all(fail_silently=True)
+
+    def _run(self):
         names = read_header(self.path)
         next_line, finished = 2, False
         if len(set(names)) == len(names) and "\n" not in "".join(names):
@@ -164,6 +199,7 @@ class ColumnarImport:
                 except pa.ArrowInvalid:
                     break  # the rest of the file goes the row path, from the first line not yet stored
                 next_line = self._block(batch, names, next_line)
+        self._wait_all()
         if not finished:
             self._rest(next_line)
         elif self.on_batch:
@@ -172,6 +208,7 @@ class ColumnarImport:
         self.report.updated += self.rows.report.updated
         self.report.duplicates += self.rows.report.duplicates
         self.report.rejected.extend(self.rows.report.rejected)
+        self.report.rejected.sort(key=lambda rejected: rejected[0])  # a block redone on the row path comes late
         return self.report
 
     def _rest(self, first_line):
@@ -196,29 +233,80 @@ class ColumnarImport:
         repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
         fast = pc.and_(fast, pc.invert(pc.is_in(trimmed, repeated)))
         candidates = pc.filter(cleaned["external_id"], fast).to_pylist()
-        known = _known(self.source, candidates)
+        writing = self._ids_being_written()  # before the look-up: a block that commits meanwhile is in one or the other
+        known = _known(self.source, candidates) | (writing & set(candidates))
         if known:
             fast = pc.and_(fast, pc.invert(pc.is_in(cleaned["external_id"], pa.array(sorted(known), pa.string()))))
         fast_table = {name: pc.filter(column, fast) for name, column in cleaned.items()}
-        stored = len(fast_table["external_id"])
-        if stored:
-            try:
-                self.report.created += self.writer.store(fast_table)
-            except IntegrityError:  # another process stored some of them meanwhile: the row path sorts it out
-                fast, stored = pa.array([False] * batch.num_rows), 0
+        if len(fast_table["external_id"]):
+            prepared = self.writer.prepare(fast_table)
+            if self._pool is None:
+                self._stored(self._write(prepared), (batch, names, lines, fast))
+            else:
+                while len(self._pending) > self.writers:
+                    self._collect(self._pending[0])
+                ids = set(fast_table["external_id"].to_pylist())
+                self._pending.append((self._pool.submit(self._write_in_thread, prepared), ids, (batch, names, lines, fast)))
         slow = pc.indices_nonzero(pc.invert(fast)).to_pylist()
         if slow:
-            columns = [batch.column(i) for i in range(len(names))]
-            for index in slow:
-                raw = [column[index].as_py() for column in columns]
-                if not any(value.strip() for value in raw):
-                    continue  # a row of empty fields, skipped as the row reader does
-                self._raw[lines[index]] = raw
-                self.rows.add(lines[index], dict(zip(names, (value.strip() for value in raw))))
-            self.rows.flush()
-            self._raw.clear()
-        self.received += stored
-        if self.on_batch:
-            self.on_batch(self.received + self.rows.received)
+            self._wait_all()  # the row path looks stored ids up: every pending block first
+            self._row_path(batch, names, lines, slow)
         return next_line
 
+    def _write(self, prepared):
+        """Store a prepared block; None when another process's rows made it fail (the row path redoes it)."""
+        for attempt in (1, 2):
+            try:
+                return self.writer.write(prepared)
+            except IntegrityError:
+                return None
+            except OperationalError as error:  # a deadlock between writers: the block rolled back whole
+                if attempt == 2 or "deadlock" not in str(error).lower():
+                    raise
+
+    def _write_in_thread(self, prepared):
+        try:
+            return self._write(prepared)
+        finally:
+            connection.close()  # the thread's own connection (back to the pool on PostgreSQL)
+
+    def _ids_being_written(self):
+        while self._pending and self._pending[0][0].done():
+            self._collect(self._pending[0])
+        return set().union(*(ids for _future, ids, _block in self._pending))
+
+    def _collect(self, pending):
+        future, _ids, block = pending
+        self._pending.remove(pending)
+        self._stored(future.result(), block)
+
+    def _wait_all(self, fail_silently=False):
+        while self._pending:
+            if fail_silently:
+                self._pending.pop(0)[0].exception()  # an error already raised elsewhere
+            else:
+                self._collect(self._pending[0])
+
+    def _stored(self, count, block):
+        batch, names, lines, fast = block
+        if count is None:
+            self._wait_all()
+            self._row_path(batch, names, lines, pc.indices_nonzero(fast).to_pylist())
+            return
+        self.report.created += count
+        self.received += count
+        if self.on_batch:
+            self.on_batch(self.received + self.rows.received)
+
+    def _row_path(self, batch, names, lines, indexes):
+        columns = [batch.column(i) for i in range(len(names))]
+        for index in indexes:
+            raw = [column[index].as_py() for column in columns]
+            if not any(value.strip() for value in raw):
+                continue  # a row of empty fields, skipped as the row reader does
+            self._raw[lines[index]] = raw
+            self.rows.add(lines[index], dict(zip(names, (value.strip() for value in raw))))
+        self.rows.flush()
+        self._raw.clear()
+        if self.on_batch:
+            self.on_batch(self.received + self.rows.received)

@@ -12,6 +12,7 @@ are cached per word in stemming.py), and ``events.responses_received`` published
 import datetime
 import io
 import uuid
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -39,6 +40,19 @@ def _numbers(column, kind=pa.int16()):
     return pc.cast(pc.if_else(pc.equal(column, ""), None, column), kind)
 
 
+@dataclass
+class Prepared:
+    """A block made ready for the database by Writer.prepare."""
+    n: int
+    values: dict            # Response attname -> array (no ids yet)
+    has_contact: pa.Array   # mask of the rows with a contact
+    contacts: dict | None   # CustomerContact attname -> array, rows with a contact only
+    rollups: list           # [(rollup model, [(key values..., measure deltas...)])]
+    dimension_values: dict  # {dimension: slugs} for reference.ensure
+    comment_index: np.ndarray
+    comment_topics: list
+
+
 class Writer:
     def __init__(self, source, via, tz):
         self.source, self.via, self.tz = source, via, tz
@@ -63,6 +77,11 @@ class Writer:
 
     def store(self, col):
         """Store the new responses in ``col`` (columns from columnar.validate, fast rows only); returns their number."""
+        return self.write(self.prepare(col))
+
+    def prepare(self, col):
+        """Everything but the database: the columns to insert, contacts, rollup deltas, topic links.
+        Run by one thread (the reader's): it fills the per-comment caches."""
         n = len(col["external_id"])
         consent = pc.or_(col["callback_consent"], col["data_consent"])
         submitted = _utc_text(col["submitted_local"], self.postgres)
@@ -83,23 +102,31 @@ class Writer:
                                     pc.greater(pc.utf8_length(col["customer_phone"]), 0)),
                              pc.greater(pc.utf8_length(col["customer_email"]), 0))
         values["customer_key"] = self._customer_keys(col, has_contact, n)
+        contacts = None
+        if pc.any(has_contact).as_py():
+            contacts = {field: col[key].filter(has_contact) for key, field in CONTACTS.items()}
+        return Prepared(n, values, has_contact, contacts, self._rollup_rows(col, values),
+                        {name: set(pc.unique(col[name]).to_pylist()) for name in DIMENSIONS},
+                        comment_index, comment_topics)
+
+    def write(self, block):
+        """One transaction: the block's responses, contacts, rollups, reference values and topic links
+        (any thread: each has its own connection); ``events.responses_received`` after the commit."""
         with transaction.atomic(), connection.cursor() as cursor:
-            ids = self._ids(cursor, n)
-            values = {"id": ids, **values}
-            self._insert(cursor, Response, values)
-            if pc.any(has_contact).as_py():
-                contacts = {"response_id": ids.filter(has_contact)}
-                contacts.update({field: col[key].filter(has_contact) for key, field in CONTACTS.items()})
-                self._insert(cursor, CustomerContact, contacts)
-            self._rollups(cursor, col, values)
-            reference.ensure({name: set(pc.unique(col[name]).to_pylist()) for name in DIMENSIONS})
-            self._tag(cursor, ids, comment_index, comment_topics)
+            ids = self._ids(cursor, block.n)
+            self._insert(cursor, Response, {"id": ids, **block.values})
+            if block.contacts is not None:
+                self._insert(cursor, CustomerContact, {"response_id": ids.filter(block.has_contact), **block.contacts})
+            for model, rows in block.rollups:
+                bulk.upsert_rows(cursor, model, rollups._columns(model), MEASURES, rows)
+            reference.ensure(block.dimension_values)
+            self._tag(cursor, ids, block.comment_index, block.comment_topics)
             id_list = ids.to_pylist()
             transaction.on_commit(lambda: events.publish(
                 events.responses_received, sender=Response, response_ids=id_list, created_ids=id_list,
                 event_id=f"responses-{uuid.uuid4().hex}",
             ))
-        return n
+        return block.n
 
     @staticmethod
     def _customer_keys(col, has_contact, n):
@@ -150,7 +177,9 @@ class Writer:
         cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
                            rows)
 
-    def _rollups(self, cursor, col, values):
+    @staticmethod
+    def _rollup_rows(col, values):
+        """[(rollup model, rows)]: the block's deltas grouped per key, as upsert_rows takes them."""
         score = values["score"]
         csat, ces = values["csat"], values["ces"]
         measures = {
@@ -164,13 +193,14 @@ class Writer:
             **{name: col[name] for name in DIMENSIONS},
             **{name: pc.fill_null(pc.cast(array, pa.int64()), 0) for name, array in measures.items()},
         })
+        grains = []
         for model in GRAINS:
             keys = ["day", "source_id", *model.dimensions]
             grouped = table.group_by(keys, use_threads=False).aggregate([(name, "sum") for name in MEASURES])
             grouped = grouped.sort_by([(key, "ascending") for key in keys])  # rows locked in one order, as on the row path
-            rows = list(zip(*[grouped.column(key).to_pylist() for key in keys],
-                            *[grouped.column(f"{name}_sum").to_pylist() for name in MEASURES]))
-            bulk.upsert_rows(cursor, model, rollups._columns(model), MEASURES, rows)
+            grains.append((model, list(zip(*[grouped.column(key).to_pylist() for key in keys],
+                                           *[grouped.column(f"{name}_sum").to_pylist() for name in MEASURES]))))
+        return grains
 
     def _tag(self, cursor, ids, comment_index, comment_topics):
         through = Response.topics.through

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from content.topics import load_topics
 from npshub.feedback import columnar
@@ -110,3 +111,58 @@ def test_local_times_a_clock_change_skips_or_repeats_are_read_as_the_row_path_re
         run(path, f"dst-{folder}", *args)
     assert snapshot(Source.objects.get(slug="dst-c")) == snapshot(Source.objects.get(slug="dst-r"))
     assert Response.objects.filter(source__slug="dst-c").count() == 3
+
+
+def _mixed_file(path):
+    """Many blocks' worth of rows: ids sent again in a later block (updates and duplicates), a few
+    bad rows, markup, contacts; the same file for both paths."""
+    lines = []
+    for n in range(1500):
+        comment = ["Courier was late", "Great kettle", "", "<b>Rude</b> staff", "Call me 8 (912) 555-12-34"][n % 5]
+        contact = ",Anna Orlova,+7 916 123-45-67,anna@example.net,yes,yes" if n % 7 == 0 else ",,,,no,no"
+        score = 11 if n % 97 == 0 else n % 11
+        lines.append(f"m-{n},2026-03-{1 + n % 28:02d}T10:{n % 60:02d}:00,{score},,{comment},new,kettle,online,"
+                     f"moscow,team-{n % 13}{contact},en")
+        if n % 100 == 60 and n > 130 and (n - 130) % 7:  # a row of a block likely still being written, sent again
+            lines.append(f"m-{n - 130},2026-03-01T09:00:00,10,,Sent again soon,new,kettle,online,moscow,team-1,,,,no,no,en")
+    for n in (n for n in range(0, 1500, 50) if n % 7):  # sent again near the end (no contact): half changed
+        comment = "Changed my mind" if n % 100 else ["Courier was late", "Great kettle", "", "<b>Rude</b> staff",
+                                                     "Call me 8 (912) 555-12-34"][n % 5]
+        lines.append(f"m-{n},2026-03-{1 + n % 28:02d}T10:{n % 60:02d}:00,{n % 11},,{comment},new,kettle,online,"
+                     f"moscow,team-{n % 13},,,,no,no,en")
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writer_threads_store_what_the_row_path_stores(tmp_path, settings):
+    """Blocks written by their own threads while the next ones are read: the same rows, contacts,
+    rollups, links and rejects as the row path, ids seen in a block still being written included."""
+    load_topics(io.StringIO())
+    settings.FEEDBACK_IMPORT_WRITERS = 2
+    (tmp_path / "r").mkdir()
+    _mixed_file(tmp_path / "threads.csv")
+    _mixed_file(tmp_path / "r" / "threads.csv")
+    source = Source.objects.create(slug="threads", name="Threads")
+    importer = columnar.ColumnarImport(str(tmp_path / "threads.csv"), source, block_bytes=8192)
+    assert importer.writers == (2 if connection.vendor == "postgresql" else 1)
+    report = importer.run()
+    rows_out, _ = run(tmp_path / "r" / "threads.csv", "rows", "--row-path", "--batch-size", "500")
+
+    expected = [int(value) for value in rows_out.splitlines()[0].replace(",", "").split()[1::2]]
+    assert [report.created, report.duplicates, report.updated, len(report.rejected)] == expected
+    assert (report.created, len(report.rejected)) == (1500 - 16, 16)  # every 97th row has a score of 11
+    assert report.updated > 12  # among them the 12 rows sent again one block later
+    assert report.rejected == sorted(report.rejected)
+    assert importer.received > 0  # the columnar writers stored blocks
+    assert _without_change_times(snapshot(source)) == _without_change_times(snapshot(Source.objects.get(slug="rows")))
+
+
+def _without_change_times(snapshot_):
+    """The snapshot without comment_changed_at: the moment of an import, set when a comment changes in a
+    later batch than its first version's, and the two paths cut the file into batches differently."""
+    responses, *rest = snapshot_
+    return [(*row[:-2], row[-1]) for row in responses], *rest
+
+
+def test_inside_a_transaction_the_blocks_are_written_by_the_reader(tmp_path):
+    assert columnar.writer_threads() == 0  # this test runs in a transaction the threads could not see
