@@ -126,12 +126,12 @@ def declare(filterset, **filters):
 
 
 def _values(name, what):
-    return ValuesFilter(field_name=name, help_text=f"{what}: one value, a comma-separated list, or the parameter "
+    return ValuesFilter(field_name=name, label=what, help_text=f"{what}: one value, a comma-separated list, or the parameter "
                                                    "repeated (any of them).")
 
 
 def _day(name, lookup, what):
-    return DayFilter(field_name="submitted_at", lookup_expr=lookup, param=name,
+    return DayFilter(field_name="submitted_at", lookup_expr=lookup, param=name, label=what,
                      help_text=f"{what} (inclusive, YYYY-MM-DD, site time zone; {dates.range_text()}).")
 
 
