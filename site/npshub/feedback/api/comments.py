@@ -12,27 +12,17 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response as APIResponse
-from rest_framework.views import APIView
 
 from npshub import events
 from npshub.api.pagination import Pagination
 from npshub.feedback import topics
-from npshub.feedback.api.stats import FILTER_PARAMETERS, parse_filter
+from npshub.feedback.api.stats import FilteredView, parse_filter
 from npshub.feedback.api.throttles import SEARCH_SCOPE, SearchThrottle
-from npshub.feedback.comments import EXPORT_COLUMNS, comment_item, comment_queryset
-from npshub.feedback.models import Source
+from npshub.feedback.comments import EXPORT_COLUMNS, CommentFilterSet, comment_item
+from npshub.feedback.models import Response, Source
 from npshub.spreadsheet import safe_cell
 
 EXPORT_MAX_ROWS = 200_000
-
-COMMENT_PARAMETERS = [
-    *FILTER_PARAMETERS,
-    OpenApiParameter("topic", str, description="Topic slug, or a comma-separated list (any of them)"),
-    OpenApiParameter("q", str, description="Words that must all appear in the masked comment "
-                     "(searches are throttled per user: NPSHUB_SEARCH_RATE, default 30/min)"),
-    OpenApiParameter("score_min", int, description="Lowest score, 0..10"),
-    OpenApiParameter("score_max", int, description="Highest score, 0..10"),
-]
 
 
 class TopicRefSerializer(serializers.Serializer):
@@ -69,39 +59,25 @@ class TopicStatSerializer(serializers.Serializer):
     margin_of_error = serializers.FloatField(allow_null=True)
 
 
-def _score_bound(params, name):
-    value = params.get(name, "").strip()
-    if not value:
-        return None
-    if not (value.isascii() and value.isdecimal()) or not 0 <= int(value) <= 10:
-        raise ValidationError({"detail": f"'{name}' must be a whole number 0..10, not {value!r}."})
-    return int(value)
+class CommentsView(FilteredView):
+    """The comment stream's views: ``CommentFilterSet`` declares and checks the filters."""
 
-
-def filtered_comments(request):
-    """The comment queryset for the request's query parameters; bad values -> 400."""
-    params = request.query_params
-    stats_filter = parse_filter(request)
-    score_min, score_max = _score_bound(params, "score_min"), _score_bound(params, "score_max")
-    if score_min is not None and score_max is not None and score_min > score_max:
-        raise ValidationError({"detail": "'score_min' must not be above 'score_max'."})
-    topic = [slug.strip() for slug in params.get("topic", "").split(",") if slug.strip()]
-    return comment_queryset(stats_filter, topic=topic or None, q=params.get("q", "").strip() or None,
-                            score_min=score_min, score_max=score_max)
-
-
-class CommentListView(APIView):
-    """Customer comments, newest first, masked; filters as the statistics plus topic, q, score band."""
-
-    throttle_classes = [*APIView.throttle_classes, SearchThrottle]
+    queryset = Response.objects.all()
+    filterset_class = CommentFilterSet
+    throttle_classes = [*FilteredView.throttle_classes, SearchThrottle]
     throttle_scope = SEARCH_SCOPE
 
-    @extend_schema(tags=["comments"], parameters=COMMENT_PARAMETERS, responses=CommentSerializer(many=True))
+
+class CommentListView(CommentsView):
+    """Customer comments, newest first, masked; filters as the statistics plus topic, q, score band."""
+
+    pagination_class = Pagination
+
+    @extend_schema(tags=["comments"], responses=CommentSerializer(many=True))
     def get(self, request):
-        paginator = Pagination()
-        page = paginator.paginate_queryset(filtered_comments(request), request, view=self)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         _announce_reading(request)
-        return paginator.get_paginated_response([comment_item(response) for response in page])
+        return self.get_paginated_response([comment_item(response) for response in page])
 
 
 def _announce_reading(request):
@@ -132,23 +108,21 @@ def _row(item):
     return [item[column] if item[column] is not None else "" for column in EXPORT_COLUMNS]
 
 
-class CommentExportView(APIView):
+class CommentExportView(CommentsView):
     """The filtered comment stream as a CSV (streamed) or XLSX file; masked, no contact data."""
 
     content_negotiation_class = _FileNegotiation
-    throttle_classes = [*APIView.throttle_classes, SearchThrottle]
-    throttle_scope = SEARCH_SCOPE
 
     @extend_schema(
         tags=["comments"],
-        parameters=[OpenApiParameter("format", str, enum=["csv", "xlsx"], description="default csv"), *COMMENT_PARAMETERS],
+        parameters=[OpenApiParameter("format", str, enum=["csv", "xlsx"], description="default csv")],
         responses={(200, "text/csv"): str, (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes},
     )
     def get(self, request):
         file_format = request.query_params.get("format", "csv")
         if file_format not in ("csv", "xlsx"):
             raise ValidationError({"detail": f"'format' must be csv or xlsx, not {file_format!r}."})
-        queryset = filtered_comments(request)[:EXPORT_MAX_ROWS]
+        queryset = self.filter_queryset(self.get_queryset())[:EXPORT_MAX_ROWS]
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         if file_format == "csv":
             return self._csv(queryset, f"comments-{stamp}.csv")
@@ -186,10 +160,10 @@ class CommentExportView(APIView):
         return response
 
 
-class TopicStatsView(APIView):
+class TopicStatsView(FilteredView):
     """Topics with their mentions, detractor mentions and NPS; most detractor mentions first."""
 
-    @extend_schema(tags=["comments"], parameters=FILTER_PARAMETERS, responses=TopicStatSerializer(many=True))
+    @extend_schema(tags=["comments"], responses=TopicStatSerializer(many=True))
     def get(self, request):
         return APIResponse(topics.topic_stats(parse_filter(request)))
 

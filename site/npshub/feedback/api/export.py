@@ -13,11 +13,11 @@ from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.views import APIView
 
 from npshub.feedback import stats
+from npshub.feedback.api.stats import FilteredView, choice, run_view
+from npshub.feedback.filters import CompareFilterSet, CompareForm, StatsFilterSet, StatsForm
 from npshub.spreadsheet import safe_cell
-from npshub.feedback.api.stats import FILTER_PARAMETERS, PERIOD_PARAMETERS, choice, run_view
 
 VIEWS = ("summary", "timeseries", "breakdown", "ranking", "compare")
 FORMATS = ("csv", "xlsx")
@@ -91,13 +91,27 @@ def to_xlsx(header, rows, title, filters):
     return buffer.getvalue()
 
 
+class ExportForm(StatsForm):
+    ordered = (*StatsForm.ordered, *CompareForm.ordered)
+
+
+class ExportFilterSet(StatsFilterSet, CompareFilterSet):
+    """What an export takes: the statistics filters and a comparison's two periods (``a_from``..``b_to``,
+    for ``view=compare``); each view reads its own through ``run_view``."""
+
+    class Meta(StatsFilterSet.Meta):
+        form = ExportForm
+
+
 def filename(view, data, fmt):
     detail = data.get("interval") or data.get("by") if isinstance(data, dict) else None
     stamp = timezone.localdate().isoformat()
     return "-".join(part for part in ("nps", view, detail, stamp) if part) + f".{fmt}"
 
 
-class ExportView(APIView):
+class ExportView(FilteredView):
+    filterset_class = ExportFilterSet
+
     def perform_content_negotiation(self, request, force=False):
         # ``?format=csv`` names the file format, not a DRF renderer: errors still render as JSON.
         return super().perform_content_negotiation(request, force=True)
@@ -111,8 +125,6 @@ class ExportView(APIView):
             OpenApiParameter("interval", str, enum=list(stats.INTERVALS), description="timeseries"),
             OpenApiParameter("by", str, enum=list(stats.BREAKDOWNS), description="breakdown, ranking"),
             OpenApiParameter("min_responses", int, description="ranking"),
-            *PERIOD_PARAMETERS,
-            *FILTER_PARAMETERS,
         ],
         responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX_TYPE): OpenApiTypes.BINARY},
     )

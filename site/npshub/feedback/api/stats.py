@@ -7,22 +7,25 @@ Contract fields are never removed or renamed; every score result adds ``small_sa
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response as APIResponse
-from rest_framework.views import APIView
 
+from npshub.api.schema import FilterSetSchema
 from npshub.feedback import reference, stats
-from npshub.feedback.filters import FILTER_PARAMS, InvalidFilter, StatsFilter
+from npshub.feedback.filters import CompareFilterSet, FilterBackend, StatsFilter, StatsFilterSet
+from npshub.feedback.models import Response
 
-FILTER_PARAMETERS = [
-    OpenApiParameter(name, str, description="Inclusive date YYYY-MM-DD (site time zone)"
-                     if name in ("from", "to") else "One value or a comma-separated list (or the parameter repeated)")
-    for name in FILTER_PARAMS
-]
-SHARED_FILTER_PARAMETERS = [p for p in FILTER_PARAMETERS if p.name not in ("from", "to")]
-PERIOD_PARAMETERS = [
-    OpenApiParameter(name, str, description=f"Inclusive date YYYY-MM-DD (site time zone) of period {name[0].upper()}")
-    for name in ("a_from", "a_to", "b_from", "b_to")
-]
+
+class FilteredView(GenericAPIView):
+    # A view of statistics: its FilterSet declares the filters, so the schema lists them; the view
+    # reads them through the same FilterSet (``StatsFilter.from_params``). (A comment, not a
+    # docstring: the schema would show it as every subclass's description.)
+
+    queryset = Response.objects.none()  # the statistics read rollups; the model names the FilterSet's
+    filterset_class = StatsFilterSet
+    filter_backends = [FilterBackend]
+    pagination_class = None  # one result, not pages (the comment list pages)
+    schema = FilterSetSchema()
 
 
 class ScoreSerializer(serializers.Serializer):
@@ -79,12 +82,9 @@ class RankingSerializer(serializers.Serializer):
 
 
 def parse_filter(params):
-    """A StatsFilter from query params (or a request); bad values are a 400 {"detail": ...}."""
-    params = getattr(params, "query_params", params)
-    try:
-        return StatsFilter.from_params(params)
-    except InvalidFilter as exc:
-        raise ValidationError({"detail": str(exc)}) from exc
+    """A StatsFilter from query params (or a request); bad values raise InvalidFilter, a 400
+    {"detail": ...} naming the parameter (npshub.api.errors)."""
+    return StatsFilter.from_params(getattr(params, "query_params", params))
 
 
 def choice(params, name, choices, default):
@@ -110,17 +110,7 @@ def positive_int(params, name, default):
 
 def period_filters(params):
     """The two filters of a comparison: shared dimension filters, each with its own dates."""
-    many = getattr(params, "getlist", lambda name: [params.get(name)])
-    shared = {name: ",".join(v for v in many(name) if v) for name in FILTER_PARAMS if name not in ("from", "to") and params.get(name)}
-    filters = []
-    for side in ("a", "b"):
-        side_params = dict(shared, **{"from": params.get(f"{side}_from"), "to": params.get(f"{side}_to")})
-        try:
-            filters.append(StatsFilter.from_params(side_params))
-        except InvalidFilter as exc:
-            message = str(exc).replace("'from'", f"'{side}_from'").replace("'to'", f"'{side}_to'")
-            raise ValidationError({"detail": message}) from exc
-    return filters
+    return CompareFilterSet(params, queryset=Response.objects.none()).periods()
 
 
 def with_labels(by, rows):
@@ -150,35 +140,36 @@ def run_view(view, params):
     raise ValueError(view)
 
 
-class SummaryView(APIView):
-    @extend_schema(tags=["nps"], parameters=FILTER_PARAMETERS, responses=ScoreSerializer)
+class SummaryView(FilteredView):
+    @extend_schema(tags=["nps"], responses=ScoreSerializer)
     def get(self, request):
         return APIResponse(run_view("summary", request.query_params))
 
 
-class TimeseriesView(APIView):
+class TimeseriesView(FilteredView):
     @extend_schema(
         tags=["nps"],
         parameters=[OpenApiParameter("interval", str, enum=list(stats.INTERVALS),
-                                     description="day, ISO week (Monday) or calendar month, in site time"),
-                    *FILTER_PARAMETERS],
+                                     description="day, ISO week (Monday) or calendar month, in site time")],
         responses=TimeseriesSerializer,
     )
     def get(self, request):
         return APIResponse(run_view("timeseries", request.query_params))
 
 
-class BreakdownView(APIView):
+class BreakdownView(FilteredView):
     @extend_schema(
         tags=["nps"],
-        parameters=[OpenApiParameter("by", str, enum=list(stats.BREAKDOWNS), required=True), *FILTER_PARAMETERS],
+        parameters=[OpenApiParameter("by", str, enum=list(stats.BREAKDOWNS), required=True)],
         responses=BreakdownSerializer,
     )
     def get(self, request):
         return APIResponse(run_view("breakdown", request.query_params))
 
 
-class CompareView(APIView):
+class CompareView(FilteredView):
+    filterset_class = CompareFilterSet
+
     @extend_schema(
         tags=["nps"],
         summary="Compare the NPS of two periods, with a significance test",
@@ -187,7 +178,6 @@ class CompareView(APIView):
             "filters. `change` = NPS(B) - NPS(A); `significant` when |change| > 1.96 x "
             "sqrt(se_a^2 + se_b^2), the standard errors coming from the margin-of-error variance."
         ),
-        parameters=[*PERIOD_PARAMETERS, *SHARED_FILTER_PARAMETERS],
         responses=CompareSerializer,
         examples=[OpenApiExample("Two months", value={
             "a": {"nps": 20.0, "responses": 400}, "b": {"nps": 32.5, "responses": 380},
@@ -198,7 +188,7 @@ class CompareView(APIView):
         return APIResponse(run_view("compare", request.query_params))
 
 
-class RankingView(APIView):
+class RankingView(FilteredView):
     @extend_schema(
         tags=["nps"],
         summary="Fair ranking of teams, regions, ... by the lower bound of the 95% interval",
@@ -206,7 +196,6 @@ class RankingView(APIView):
             OpenApiParameter("by", str, enum=list(stats.BREAKDOWNS), required=True),
             OpenApiParameter("min_responses", int, description="Fewer answers: 'not enough answers' "
                              "(default NPSHUB_RANKING_MIN_RESPONSES, 30)"),
-            *FILTER_PARAMETERS,
         ],
         responses=RankingSerializer,
     )
