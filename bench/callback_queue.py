@@ -1,6 +1,6 @@
 """Callbacks at volume: the queue (API and page) and a claim with hundreds of thousands of open callbacks.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_callbacks .venv/bin/python bench/callbacks.py --open 500000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_callbacks .venv/bin/python bench/callback_queue.py --open 500000
 
 PostgreSQL only (the fill is one INSERT ... SELECT over generate_series on the server); the database
 name must contain "bench" (it is migrated and filled once; --refill starts again). Measured in-process
