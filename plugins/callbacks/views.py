@@ -3,12 +3,14 @@ library, the training material, the caller guide acknowledgement and the recordi
 What each page shows of a call record comes from ``access`` (README "Who sees what"); no GET
 changes anything but the audit trail."""
 
+import hashlib
 from functools import wraps
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,14 +54,24 @@ library_page = role_page(access.has_record_role, gettext_lazy(
 curator_page = role_page(access.can_curate, gettext_lazy("Only editors and CX admins curate the call library."))
 
 
+CHOICES_CACHE_SECONDS = 300
+
+
 def _choices(callbacks):
-    """Filter choices from the callbacks the person sees (no other department's products)."""
+    """Filter choices from the callbacks the person sees (no other department's products). The products
+    and regions scan every callback of the scope (hundreds of thousands at company scale): cached for
+    a few minutes per scope (the query itself is the key), so a new product may take that long to show."""
     callbacks = callbacks.order_by()
     products = callbacks.values_list("response__product", flat=True).distinct().order_by("response__product")
     regions = callbacks.values_list("response__region", flat=True).distinct().order_by("response__region")
+    key = "callbacks:choices:" + hashlib.sha256(str(products.query).encode()).hexdigest()
+    seen = cache.get(key)
+    if seen is None:
+        seen = {"products": [p for p in products if p], "regions": [r for r in regions if r]}
+        cache.set(key, seen, CHOICES_CACHE_SECONDS)
     return {
         "departments": Department.objects.values_list("slug", "name"),
-        "products": [p for p in products if p], "regions": [r for r in regions if r],  # slugs: _label_rows names them
+        **seen,  # slugs: _label_rows names them
         "topics": sorted(((t.slug, t.tr.name) for t in Topic.objects.all()), key=lambda choice: choice[1].lower()),
     }
 

@@ -123,3 +123,26 @@ def test_refresh_priorities_ages_the_queue():
     assert queue.refresh_priorities(now=timezone.now() + timedelta(hours=24)) == 1
     callback.refresh_from_db()
     assert callback.priority > before
+
+
+def test_queue_page_filter_choices_are_scanned_once_per_scope_and_stay_in_it(org):
+    """The products and regions on offer come from the callbacks the person sees; the scan over them is
+    cached per scope, so the next page load does not repeat it, and another department's list is its own."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    h.callback(product="kettle", team="store-1")
+    h.callback(product="blender", team="webshop")
+    pages = {}
+    for team in (org.retail_team, org.ecommerce_team):
+        client = Client()
+        client.force_login(h.person("caller", team=team, acknowledged=True))
+        with CaptureQueriesContext(connection) as first:
+            assert client.get("/callbacks/").status_code == 200
+        with CaptureQueriesContext(connection) as again:
+            pages[team.slug] = client.get("/callbacks/").content.decode()
+        assert sum("DISTINCT" in q["sql"] for q in first.captured_queries) == 2
+        assert sum("DISTINCT" in q["sql"] for q in again.captured_queries) == 0
+    assert 'value="kettle"' in pages["store-1"] and 'value="blender"' not in pages["store-1"]
+    assert 'value="blender"' in pages["webshop"] and 'value="kettle"' not in pages["webshop"]
