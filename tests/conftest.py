@@ -216,10 +216,16 @@ def asgi_server(transactional_db, tmp_path):
     _stop(process)
 
 
-@pytest.fixture(scope="session")
-def _demo_snapshots(request, django_db_setup, django_db_blocker, tmp_path_factory):
-    """SQLite: the demo loaded once for the session, for each kind of test (rolled back or
-    transactional) that the session's `demo` tests need (tests/demo_snapshot.py). None on PostgreSQL."""
+@pytest.fixture(scope="session", autouse=True)
+def _demo_snapshots(request, tmp_path_factory):
+    """SQLite, when the session has `demo` tests: the demo loaded once into the freshly migrated
+    test database (before any test can change it), for each kind of test (rolled back or
+    transactional) those tests need; see tests/demo_snapshot.py. None otherwise."""
+    items = [item for item in request.session.items if "demo" in getattr(item, "fixturenames", ())]
+    if not items:
+        yield None
+        return
+    request.getfixturevalue("django_db_setup")
     from django.db import connection
 
     if connection.vendor != "sqlite":
@@ -227,11 +233,9 @@ def _demo_snapshots(request, django_db_setup, django_db_blocker, tmp_path_factor
         return
     from tests.demo_snapshot import Snapshots
 
-    snapshots = Snapshots(tmp_path_factory.mktemp("demo"))
-    kinds = {"transactional" if _is_transactional(item, item.fixturenames) else "db"
-             for item in request.session.items if "demo" in getattr(item, "fixturenames", ())}
-    with django_db_blocker.unblock():
-        for kind in sorted(kinds):
+    with request.getfixturevalue("django_db_blocker").unblock():
+        snapshots = Snapshots(tmp_path_factory.mktemp("demo"), connection)
+        for kind in sorted({"transactional" if _is_transactional(item, item.fixturenames) else "db" for item in items}):
             snapshots.get(kind, connection)
     yield snapshots
     snapshots.close()
@@ -266,6 +270,6 @@ def _demo_data(request, _isolated_files, _visits_flushed_by_hand, _default_langu
 
 
 @pytest.fixture
-def demo(db, _demo_snapshots, _demo_data):
+def demo(db, _demo_data):
     """The demo company, pages and a few hundred responses, as `make run` loads them (with
     `responses=400, quiet_logins=True, reach_history=False`); `_demo_data` does the work."""

@@ -21,6 +21,7 @@ import io
 import shutil
 import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 from django.db import DEFAULT_DB_ALIAS
@@ -114,15 +115,17 @@ class Snapshot:
         self.built_on = None
         self.tables = []  # (name, "col, col..."): every table with rows to copy
         self.triggers = []  # (name, sql)
+        self.sequence = False  # whether there is an sqlite_sequence (AUTOINCREMENT) to copy
 
     def fresh(self):
         from django.utils import timezone
 
         return timezone.localdate() == self.built_on and timezone.now() - self.built_at < MAX_AGE
 
-    def build(self, connection):
-        """Load the demo into the test database, copy it to ``self.database``, put the test
-        database back as it was. Outside any transaction."""
+    def build(self, connection, base):
+        """Load the demo into the test database as ``base`` holds it (the freshly migrated one),
+        copy the result to ``self.database``, put the test database back as it was. Outside any
+        transaction."""
         from django.db import transaction
         from django.utils import timezone
 
@@ -133,6 +136,7 @@ class Snapshot:
         clean = self.folder / "clean.sqlite3"
         connection.ensure_connection()
         _backup(connection.connection, clean)
+        _backup(base, connection.connection)
         self.built_at, self.built_on = timezone.now(), timezone.localdate()
         try:
             with _AsInATest(self.folder):
@@ -150,7 +154,7 @@ class Snapshot:
         self._describe()
 
     def _describe(self):
-        with sqlite3.connect(self.database) as snapshot:
+        with closing(sqlite3.connect(self.database)) as snapshot:
             rows = snapshot.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall()
             virtual = [name for kind, name, sql in rows if kind == "table" and sql.upper().startswith("CREATE VIRTUAL")]
             for kind, name, sql in rows:
@@ -213,10 +217,15 @@ class Snapshots:
     """The session's snapshots, one per kind of test. Each connection the test thread opens to
     the test database gets them attached (ATTACH cannot run inside the test's transaction)."""
 
-    def __init__(self, root):
+    def __init__(self, root, connection):
+        """``connection``: to the freshly migrated test database, which every build starts from
+        (as `make run` loads the demo into a migrated database), whatever the tests did before."""
         self.root = Path(root)
         self.current = {}
         self.builds = 0
+        self.base = self.root / "migrated.sqlite3"
+        connection.ensure_connection()
+        _backup(connection.connection, self.base)
         connection_created.connect(self._attach_all, dispatch_uid="tests.demo_snapshot")
 
     def close(self):
@@ -239,6 +248,6 @@ class Snapshots:
                 snapshot.detach(connection)
             self.builds += 1
             snapshot = Snapshot(kind, self.root / f"{kind}-{self.builds}", schema=f"demo_{kind}")
-            snapshot.build(connection)
+            snapshot.build(connection, self.base)
             self.current[kind] = snapshot
         return snapshot if snapshot.attach(connection) else None
