@@ -63,10 +63,14 @@ def _fresh_cache():
 
 
 def _transactional(request):
-    marker = request.node.get_closest_marker("django_db")
+    return _is_transactional(request.node, request.fixturenames)
+
+
+def _is_transactional(node, fixturenames):
+    marker = node.get_closest_marker("django_db")
     return (
-        "transactional_db" in request.fixturenames
-        or "live_server" in request.fixturenames
+        "transactional_db" in fixturenames
+        or "live_server" in fixturenames
         or bool(marker and marker.kwargs.get("transaction"))
     )
 
@@ -212,11 +216,60 @@ def asgi_server(transactional_db, tmp_path):
     _stop(process)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _demo_snapshots(request, tmp_path_factory):
+    """SQLite, when the session has `demo` tests: the demo loaded once into the freshly migrated
+    test database (before any test can change it), for each kind of test (rolled back or
+    transactional) those tests need; see tests/demo_snapshot.py. None otherwise."""
+    items = [item for item in request.session.items if "demo" in getattr(item, "fixturenames", ())]
+    if not items:
+        yield None
+        return
+    request.getfixturevalue("django_db_setup")
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield None
+        return
+    from tests.demo_snapshot import Snapshots
+
+    with request.getfixturevalue("django_db_blocker").unblock():
+        snapshots = Snapshots(tmp_path_factory.mktemp("demo"), connection)
+        for kind in sorted({"transactional" if _is_transactional(item, item.fixturenames) else "db" for item in items}):
+            snapshots.get(kind, connection)
+    yield snapshots
+    snapshots.close()
+
+
+@pytest.fixture(autouse=True)
+def _demo_data(request, _isolated_files, _visits_flushed_by_hand, _default_language, _fresh_cache,
+               _wagtail_roots, _eager_celery):
+    """The `demo` fixture's work, before any other fixture of the test can add rows (autouse,
+    after the other autouse ones): on SQLite, the session's snapshot copied into the test's
+    database and media folders; on PostgreSQL (or if a snapshot went stale and cannot be rebuilt
+    inside the test's transaction), load_demo itself."""
+    if "demo" not in request.fixturenames:
+        yield
+        return
+    from django.db import connection
+
+    from tests import demo_snapshot
+
+    snapshots, snapshot = request.getfixturevalue("_demo_snapshots"), None
+    if snapshots is not None:
+        with request.getfixturevalue("django_db_blocker").unblock():
+            snapshot = snapshots.get("transactional" if _transactional(request) else "db", connection)
+    request.getfixturevalue("db")
+    if snapshot is None:
+        demo_snapshot.load_demo()
+        yield
+        return
+    snapshot.copy_into(connection, settings)
+    yield
+    demo_snapshot.forget_caches()  # the snapshot's content type ids need not be the clean database's
+
+
 @pytest.fixture
-def demo(db):
-    """The demo company, pages and a few hundred responses, loaded as `make run` loads them."""
-    import io
-
-    from django.core.management import call_command
-
-    call_command("load_demo", responses=400, quiet_logins=True, reach_history=False, stdout=io.StringIO())
+def demo(db, _demo_data):
+    """The demo company, pages and a few hundred responses, as `make run` loads them (with
+    `responses=400, quiet_logins=True, reach_history=False`); `_demo_data` does the work."""
