@@ -305,7 +305,6 @@ class CommentStreamBlock(WidgetBlock):
     def build(self, value):
         topic = value.get("topic") or ""
         return {
-            "available": data.comments_available(),
             "more": self.comments_link(value, topic=topic, band=value.get("band") or ""),
             "uses": [str(label) for key, label in _topic_choices() if key and key == topic]
             + [str(label) for key, label, _low, _high in data.SCORE_BANDS if key and key == value.get("band")],
@@ -333,7 +332,6 @@ class TopicChartBlock(WidgetBlock):
                 "nps": formats.number(row.get("nps"), 1),
             }
         return {
-            "available": data.topics_available(),
             "topics": rows,
             "svg": charts.hbar_chart(
                 rows, value["title"], value_key="detractor_mentions", label_key="name", note_key="nps", diverging=False,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from npshub import formats
 from npshub.feedback import reference
+from npshub.feedback.comments import comment_queryset
 from nps_widgets import data
 
 PER_PAGE = 20
@@ -77,12 +78,10 @@ def comments(request):
     start, end = (state["from"], state["to"]) if custom else data.period_bounds(state["period"])
     stats_filter = data.make_filter(state, start, end)
     low, high = data.band_limits(state["band"])
-    queryset = None
-    if data.comments_available():
-        queryset = data._feedback("comments").comment_queryset(
-            stats_filter, topic=state["topics"] or None, q=state["q"] or None, score_min=low, score_max=high,
-        )
-    page = Paginator(queryset if queryset is not None else [], PER_PAGE).get_page(request.GET.get("page"))
+    queryset = comment_queryset(
+        stats_filter, topic=state["topics"] or None, q=state["q"] or None, score_min=low, score_max=high,
+    )
+    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
     _label_rows(page.object_list)
     chips = [
         {"slug": slug, "name": name, "active": slug in state["topics"],
@@ -112,6 +111,6 @@ def comments(request):
     return render(request, "nps_widgets/comments.html", {
         "state": state, "page": page, "chips": chips, "active": active, "page_links": page_links,
         "bands": [(key, label) for key, label, _l, _h in data.SCORE_BANDS], "periods": data.PERIODS,
-        "sources": data.dimension_values("source"), "available": queryset is not None,
+        "sources": data.dimension_values("source"),
         "hidden": [(name, state[name]) for name in (*data.FILTER_FIELDS, "from", "to") if state[name] and name != "source"],
     })

@@ -5,15 +5,14 @@ query responses for numbers themselves. ``period`` values are "7", "30", "90", "
 days including today) or "all".
 """
 
-import importlib
 from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from npshub.feedback import reference, stats
+from npshub.feedback import comments, reference, stats, topics
 from npshub.feedback.filters import StatsFilter
-from npshub.feedback.models import DIMENSIONS
+from npshub.feedback.models import DIMENSIONS, Topic
 
 FILTER_FIELDS = (*DIMENSIONS, "source")
 PERIODS = [
@@ -23,16 +22,6 @@ PERIODS = [
     ("365", _("Last 12 months")),
     ("all", _("All time")),
 ]
-SMALL_SAMPLE = 30
-
-
-def _feedback(module):
-    try:
-        return importlib.import_module(f"npshub.feedback.{module}")
-    except ImportError:
-        return None
-
-
 def period_bounds(period, today=None):
     """(from, to) dates of a period, both None for all time."""
     if not period or period == "all":
@@ -78,9 +67,7 @@ def make_filter(value, start=None, end=None):
 
 
 def score(stats_filter):
-    result = dict(stats.summary(stats_filter))
-    result.setdefault("small_sample", result["responses"] < SMALL_SAMPLE)
-    return result
+    return dict(stats.summary(stats_filter))
 
 
 def shares(result):
@@ -93,33 +80,18 @@ def shares(result):
 
 def compare(current, previous):
     """{"a": current, "b": previous, "change": current minus previous, "significant"}."""
-    engine = getattr(stats, "compare", None)
-    if engine is None:
-        raise RuntimeError("npshub.feedback.stats.compare is required")
-    # The engine's change is its second filter's NPS minus its first's.
-    result = engine(previous, current)
-    a, b = dict(result["b"]), dict(result["a"])
-    for side in (a, b):
-        side.setdefault("small_sample", side["responses"] < SMALL_SAMPLE)
-    return {"a": a, "b": b, "change": result["change"], "significant": result["significant"]}
+    # The core's change is its second filter's NPS minus its first's.
+    result = stats.compare(previous, current)
+    return {"a": dict(result["b"]), "b": dict(result["a"]), "change": result["change"], "significant": result["significant"]}
 
 
 def timeseries(stats_filter, interval):
-    points = []
-    for point in stats.timeseries(stats_filter, interval):
-        point = dict(point)
-        point.setdefault("small_sample", point["responses"] < SMALL_SAMPLE)
-        points.append(point)
-    return points
+    return [dict(point) for point in stats.timeseries(stats_filter, interval)]
 
 
 def breakdown(stats_filter, by):
     """Rows keyed by slug, each with the ``label`` people read (in the reader's language)."""
-    rows = []
-    for row in stats.breakdown(stats_filter, by):
-        row = dict(row)
-        row.setdefault("small_sample", row["responses"] < SMALL_SAMPLE)
-        rows.append(row)
+    rows = [dict(row) for row in stats.breakdown(stats_filter, by)]
     try:
         names = reference.labels(by, [row["key"] for row in rows])
     except ValueError:  # not a labelled dimension
@@ -127,11 +99,6 @@ def breakdown(stats_filter, by):
     for row in rows:
         row["label"] = names.get(row["key"]) or row["key"]
     return rows
-
-
-def comments_available():
-    comments = _feedback("comments")
-    return bool(comments and hasattr(comments, "comment_queryset"))
 
 
 SCORE_BANDS = [
@@ -151,10 +118,8 @@ def band_limits(band):
 
 def comment_rows(stats_filter, topic=None, band="", q=None, limit=10, min_length=0):
     """The newest comments, masked, as plain dicts (never the customer's contact data)."""
-    if not comments_available():
-        return []
     low, high = band_limits(band)
-    queryset = _feedback("comments").comment_queryset(
+    queryset = comments.comment_queryset(
         stats_filter, topic=topic or None, q=q or None, score_min=low, score_max=high,
     )
     rows = []
@@ -183,27 +148,14 @@ def comment_rows(stats_filter, topic=None, band="", q=None, limit=10, min_length
     return rows
 
 
-def topics_available():
-    topics = _feedback("topics")
-    return bool(topics and hasattr(topics, "topic_stats"))
-
-
 def topic_rows(stats_filter, limit=8):
     """Topics detractors mention most, each with its NPS."""
-    if not topics_available():
-        return []
-    rows = [dict(row) for row in _feedback("topics").topic_stats(stats_filter)]
+    rows = [dict(row) for row in topics.topic_stats(stats_filter)]
     rows.sort(key=lambda row: (-row.get("detractor_mentions", 0), -row.get("mentions", 0), str(row.get("name"))))
     return [row for row in rows if row.get("mentions")][:limit]
 
 
 def topic_choices():
-    try:
-        from django.apps import apps
-
-        Topic = apps.get_model("feedback", "Topic")
-    except LookupError:
-        return []
     return sorted(((t.slug, t.tr.name) for t in Topic.objects.all()), key=lambda choice: choice[1].lower())
 
 

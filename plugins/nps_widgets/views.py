@@ -226,7 +226,7 @@ def screen_quotes(screen, limit=6):
 
     quotes, seen, said = [], set(), set()  # each response and each wording once on the screen
     pinned = screen.pinned_ids()
-    if pinned and data.comments_available():
+    if pinned:
         by_id = {r.pk: r for r in Response.objects.filter(pk__in=pinned).exclude(comment="").select_related("source")}
         for pk in pinned:
             if pk in by_id and len(quotes) < limit and quote_key(by_id[pk].comment_masked) not in said:
