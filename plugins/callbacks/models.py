@@ -34,6 +34,8 @@ class Outcome(models.TextChoices):
 class Callback(models.Model):
     """A consenting customer to call back, waiting in (or done with) the queue."""
 
+    wagtail_reference_index_ignore = True  # a record, not content: no usage to index (two queries a save)
+
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         CLAIMED = "claimed", _("Claimed")
@@ -228,6 +230,8 @@ class Interview(models.Model):
 class AuditLog(models.Model):
     """Who did what, when, to which object: contact views, listens, claims, consent changes."""
 
+    wagtail_reference_index_ignore = True  # a record, not content: no usage to index (two queries a save)
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     actor = models.CharField(_("actor"), max_length=150, help_text=_("Username, or the system / source that acted."))
     action = models.CharField(_("action"), max_length=40, db_index=True)
@@ -246,6 +250,8 @@ class AuditLog(models.Model):
 
 class ConsentChange(models.Model):
     """A customer's withdrawal of consent or request for erasure, as recorded (API or admin)."""
+
+    wagtail_reference_index_ignore = True  # a record, not content: no usage to index (two queries a save)
 
     class Kind(models.TextChoices):
         WITHDRAWAL = "withdrawal", _("Consent withdrawn")
@@ -353,6 +359,8 @@ class Playbook(TranslatedFields, models.Model):
 
 class PlaybookAction(models.Model):
     """One playbook action taken for one response: who, when, result."""
+
+    wagtail_reference_index_ignore = True  # a record, not content: no usage to index (two queries a save)
 
     playbook = models.ForeignKey(Playbook, null=True, on_delete=models.SET_NULL, related_name="runs")
     response = models.ForeignKey("feedback.Response", on_delete=models.CASCADE, related_name="playbook_actions")

@@ -45,6 +45,8 @@ class AppendOnlyQuerySet(models.QuerySet):
 class LedgerEntry(models.Model):
     """One credit (positive) or debit (negative) of points. Never edited or deleted."""
 
+    wagtail_reference_index_ignore = True  # a record, not content: no usage to index (two queries a save)
+
     AWARD, GRANT, REDEMPTION, REFUND, REVERSAL = "award", "grant", "redemption", "refund", "reversal"
     KINDS = [
         (AWARD, _("Rule award")), (GRANT, _("Manual grant")), (REDEMPTION, _("Store redemption")),
@@ -133,6 +135,8 @@ class MonthlyPoints(models.Model):
 
 class BalanceDrift(models.Model):
     """A wallet whose balance differed from the sum of its entries when checked."""
+
+    wagtail_reference_index_ignore = True  # a record, not content: no usage to index (two queries a save)
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     wallet_balance = models.IntegerField()
@@ -325,6 +329,8 @@ class RewardItem(TranslatedFields, index.Indexed, models.Model):
 
 
 class Redemption(models.Model):
+    wagtail_reference_index_ignore = True  # a record, not content: no usage to index (two queries a save)
+
     PENDING, APPROVED, REJECTED, CANCELLED = "pending", "approved", "rejected", "cancelled"
     STATUSES = [(PENDING, _("Waiting for approval")), (APPROVED, _("Approved")), (REJECTED, _("Rejected (refunded)")),
                 (CANCELLED, _("Cancelled (refunded)"))]
@@ -385,6 +391,8 @@ class Challenge(TranslatedFields, index.Indexed, models.Model):
 
 
 class Kudos(models.Model):
+    wagtail_reference_index_ignore = True  # a record, not content: no usage to index (two queries a save)
+
     giver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kudos_given")
     receiver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kudos_received")
     message = models.CharField(max_length=280)

@@ -19,6 +19,8 @@ class Mailing(models.Model):
     """One email going to an audience: a digest issue or a week's results. ``key`` makes it unique
     (``digest-<page id>``, ``weekly-2026-W47``), so re-running a send finds the same mailing."""
 
+    wagtail_reference_index_ignore = True  # a record, not content: no usage to index (two queries a save)
+
     DIGEST, WEEKLY, ANNOUNCEMENT = "digest", "weekly", "announcement"
     KINDS = [(DIGEST, _("Digest issue")), (WEEKLY, _("Weekly results")), (ANNOUNCEMENT, _("Announcement"))]
 
@@ -59,6 +61,8 @@ class SendLog(models.Model):
     """One recipient of one mailing. The row is claimed (``sending``) before the SMTP transaction
     and marked ``sent`` the moment the server accepts the message, so a restarted send never
     sends an accepted message twice (see README, "exactly once")."""
+
+    wagtail_reference_index_ignore = True  # a record, not content: no usage to index (two queries a save)
 
     PENDING, SENDING, SENT, RETRY, FAILED, OPTED_OUT = "pending", "sending", "sent", "retry", "failed", "opted_out"
     STATUSES = [
@@ -148,6 +152,8 @@ class TeamsChannel(models.Model):
 
 class TeamsPost(models.Model):
     """Every attempt to post a card to a channel, for the admin to see what failed and why."""
+
+    wagtail_reference_index_ignore = True  # a record, not content: no usage to index (two queries a save)
 
     channel = models.ForeignKey(TeamsChannel, on_delete=models.CASCADE, related_name="posts")
     reason = models.CharField(max_length=80)

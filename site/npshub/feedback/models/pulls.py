@@ -140,6 +140,8 @@ class SourcePull(models.Model):
 class PullRun(models.Model):
     """One run of a pull: when, what it stored, where the cursor went, and why it failed."""
 
+    wagtail_reference_index_ignore = True  # a record, not content: no usage to index (two queries a save)
+
     class Status(models.TextChoices):
         RUNNING = "running", _("running")
         OK = "ok", _("succeeded")

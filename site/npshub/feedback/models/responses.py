@@ -85,6 +85,8 @@ class Response(models.Model):
     the bulk methods of ``Response.objects``, ingestion's COPY/bulk paths): employees read and
     search only it, so a search can never find what the masking hides."""
 
+    wagtail_reference_index_ignore = True  # a record, not content: no usage to index (two queries a save)
+
     # No index of its own: the unique (source, external_id) key and (source, submitted_at) lead with it.
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="responses", db_index=False)
     external_id = models.CharField(_("external id"), max_length=200)
