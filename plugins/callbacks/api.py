@@ -3,7 +3,7 @@ statistics and the PBX's recording webhook."""
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import exceptions, generics, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
@@ -55,6 +55,15 @@ def raise_api(error):
     raise exceptions.ValidationError({"detail": error.detail})
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List the callback queue", description=(
+        "Callbacks of the caller's departments and their sub-departments (CX admins: all), the active ones "
+        "unless ``status`` says otherwise, highest priority first; never contact data. Callers and CX "
+        "admins; 403 for anyone else.")),
+    retrieve=extend_schema(summary="Get a callback", description=(
+        "One callback of the caller's scope whatever its status, with its recordings and call attempts; "
+        "no contact data. Callers and CX admins; 404 when it is not in the caller's scope.")),
+)
 class CallbackViewSet(viewsets.ReadOnlyModelViewSet):
     """The callback queue of the caller's departments (CX admins: all), highest priority first."""
 
@@ -90,8 +99,10 @@ class CallbackViewSet(viewsets.ReadOnlyModelViewSet):
             "customer": inline_serializer("Customer", {"name": serializers.CharField(), "phone": serializers.CharField()}),
             "dial_uri": serializers.CharField(allow_null=True),
         })},
+        summary="Claim a callback",
         description="Claim the callback for me: 200 with the customer's name and phone (for me only); "
-                    "409 when someone else holds it; 403 until I acknowledged the caller guide.",
+                    "409 when someone else holds it, it is closed or consent is missing; 403 until I "
+                    "acknowledged the caller guide (or without the caller role); 404 outside my scope.",
     )
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
@@ -102,12 +113,17 @@ class CallbackViewSet(viewsets.ReadOnlyModelViewSet):
             "dial_uri": workflow.dial_uri(customer["phone"]),
         })
 
-    @extend_schema(request=None, responses={200: CallbackSerializer})
+    @extend_schema(request=None, responses={200: CallbackSerializer}, summary="Release a claimed callback",
+                   description="Give the callback back to the queue: the claimant (or a CX admin). 200 with the "
+                               "callback; 409 when it is not claimed by me; 404 outside my scope.")
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
         return APIResponse(CallbackSerializer(self._run(workflow.release, request.user, pk)).data)
 
-    @extend_schema(request=OutcomeSerializer, responses={200: CallbackSerializer})
+    @extend_schema(request=OutcomeSerializer, responses={200: CallbackSerializer}, summary="Record a call's outcome",
+                   description="The claimant records the outcome, notes, tags and follow-up actions; no answer and "
+                               "call back later reopen it for a retry. 200 with the callback; 400 for an unknown "
+                               "outcome or team; 409 without an active claim; 404 outside my scope.")
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
         data = OutcomeSerializer(data=request.data)
@@ -118,6 +134,7 @@ class CallbackViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request={"multipart/form-data": inline_serializer("RecordingUpload", {"file": serializers.FileField()})},
         responses={201: inline_serializer("RecordingCreated", {"id": serializers.IntegerField(), "content_type": serializers.CharField(), "size": serializers.IntegerField()})},
+        summary="Upload a call recording",
         description="Attach a call recording (mp3, m4a, wav, ogg, checked by content; size-limited). "
                     "Only the claimant while the claim lasts, or the caller who completed the call; "
                     "409 when the customer withdrew consent or was erased.",
@@ -135,7 +152,9 @@ class CallbackViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(request=None, responses={202: inline_serializer("DialQueued", {"detail": serializers.CharField()})},
-                   description="Ask the PBX to connect my extension with the customer (CALLBACKS_PBX_DIAL_URL).")
+                   summary="Dial the customer through the PBX",
+                   description="Ask the PBX to connect my extension with the customer (CALLBACKS_PBX_DIAL_URL): "
+                               "202; 400 when no PBX is configured; 409 without an active claim.")
     @action(detail=True, methods=["post"])
     def dial(self, request, pk=None):
         from callbacks.tasks import click_to_dial
@@ -149,7 +168,9 @@ class CallbackViewSet(viewsets.ReadOnlyModelViewSet):
         return APIResponse({"detail": "Your phone will ring shortly."}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={200: CallbackSerializer},
-                   description="Editors and CX admins: mark an exemplary call (one whose record they may see).")
+                   summary="Mark a call as exemplary",
+                   description="Editors and CX admins: mark an exemplary call (one whose record they may see). "
+                               "200 with the callback; 404 when not visible; 409 when the call is not completed.")
     @action(detail=True, methods=["post"], permission_classes=[role_required(roles.EDITOR, roles.CX_ADMIN)])
     def exemplary(self, request, pk=None):
         callback = self._run(workflow.curatable, request.user, pk)
@@ -165,6 +186,7 @@ class CallbackViewSet(viewsets.ReadOnlyModelViewSet):
             "reach_rate": serializers.FloatField(allow_null=True), "resolution_rate": serializers.FloatField(allow_null=True),
             "recovered": serializers.IntegerField(), "recovery": serializers.DictField(),
         })},
+        summary="Get callback statistics",
         description="Callback statistics (no personal data): any caller, team manager, editor or CX admin.",
     )
     @action(detail=False, methods=["get"], filterset_class=None,
@@ -177,6 +199,7 @@ class CallbackViewSet(viewsets.ReadOnlyModelViewSet):
         return APIResponse(stats(start, end, department_ids(slugs.split(",")) if slugs else None))
 
 
+@extend_schema(summary="List the call library")
 class CallLibraryView(generics.ListAPIView):
     """GET /api/v1/callbacks/library/: recorded calls whose record I may see (my scope, and
     training material company-wide), newest first; notes masked unless I wrote them (CX admins:
@@ -191,6 +214,7 @@ class CallLibraryView(generics.ListAPIView):
         return library.library_queryset(self.request.user)
 
 
+@extend_schema(summary="List research interviews")
 class InterviewListView(generics.ListAPIView):
     """GET /api/v1/callbacks/interviews/: research interviews I may see (``access.interview_records``:
     my scope's and CX admins' all, training material, where consent allows, for every employee),
@@ -204,6 +228,7 @@ class InterviewListView(generics.ListAPIView):
         return interviews.library(self.request.user)
 
 
+@extend_schema(summary="Get a research interview")
 class InterviewDetailView(generics.RetrieveAPIView):
     """GET /api/v1/callbacks/interviews/<id>/: one interview; its consent record and transcript
     (``personal``) only with access "full", each such read logged. 404 when not mine to see."""
@@ -228,7 +253,7 @@ class ConsentWithdrawalView(APIView):
     authentication_classes = [SourceTokenAuthentication, TokenAuthentication, SessionAuthentication]
     permission_classes = [CxAdminOrSourceToken]
 
-    @extend_schema(request=ConsentChangeIn, responses={200: inline_serializer("ConsentChanged", {
+    @extend_schema(summary="Withdraw a customer's consent (or erase their data)", request=ConsentChangeIn, responses={200: inline_serializer("ConsentChanged", {
         "response": serializers.IntegerField(), "withdrawn": serializers.BooleanField(), "erased": serializers.BooleanField()})})
     def post(self, request):
         data = ConsentChangeIn(data=request.data)
@@ -265,6 +290,7 @@ class PbxRecordingWebhook(APIView):
     throttle_classes = [WebhookThrottle]
 
     @extend_schema(
+        summary="Receive a call recording from the PBX",
         request={"application/octet-stream": bytes},
         parameters=[
             OpenApiParameter("X-NPS-Timestamp", str, OpenApiParameter.HEADER, required=True,

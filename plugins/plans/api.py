@@ -7,7 +7,7 @@ managers or CX admins."""
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -77,6 +77,17 @@ def _refused(exc):
     return PermissionDenied(str(exc))
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List action plans", description=(
+        "Every plan with its measured effect and actions, for any signed-in employee; ``status`` and "
+        "``team`` (a slug) narrow the list."), parameters=[
+        OpenApiParameter("status", enum=Plan.Status.values), OpenApiParameter("team", str, description="Team slug.")]),
+    retrieve=extend_schema(summary="Get an action plan", description=(
+        "One plan with its measured effect, actions and next check-in date; 404 when unknown.")),
+    create=extend_schema(summary="Create an action plan", description=(
+        "Team managers (of their own team or department) and CX admins: 201 with the plan; 403 for "
+        "anyone else or another unit; 400 for invalid fields.")),
+)
 class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsEmployee]
     serializer_class = PlanSerializer
@@ -98,7 +109,9 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from None
 
-    @extend_schema(request=ActionSerializer, responses={201: ActionSerializer})
+    @extend_schema(request=ActionSerializer, responses={201: ActionSerializer}, summary="Add an action to a plan",
+                   description="The plan's owner, the unit's managers and CX admins: 201 with the action; 403 for "
+                               "anyone else; 404 when the plan is unknown.")
     @action(detail=True, methods=["post"])
     def actions(self, request, pk=None):
         plan = self.get_object()
@@ -111,7 +124,9 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             raise _refused(exc) from None
         return Response(ActionSerializer(created).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CheckInSerializer, responses={201: CheckInSerializer})
+    @extend_schema(request=CheckInSerializer, responses={201: CheckInSerializer}, summary="Record a plan check-in",
+                   description="Progress (0..100) and a note, with the effect measured now. The plan's owner, the "
+                               "unit's managers and CX admins: 201; 403 for anyone else; 409 when the plan is closed.")
     @action(detail=True, methods=["post"], url_path="check-ins")
     def check_ins(self, request, pk=None):
         plan = self.get_object()
@@ -124,6 +139,10 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return Response(CheckInSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(list=extend_schema(summary="List a team's actions", parameters=[
+    OpenApiParameter("team", str, description="Team slug."),
+    OpenApiParameter("status", enum=Action.Status.values, description="Default: open."),
+]))
 class ActionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The open actions of a team (``?team=<slug>``), from plans and from call follow-ups."""
 
@@ -138,7 +157,9 @@ class ActionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         wanted = self.request.query_params.get("status") or Action.Status.OPEN
         return actions.filter(status=wanted) if wanted in Action.Status.values else actions
 
-    @extend_schema(request=StatusSerializer, responses={200: ActionSerializer})
+    @extend_schema(request=StatusSerializer, responses={200: ActionSerializer}, summary="Set an action's status",
+                   description="Open, done or dropped: the plan's owner, the unit's managers, CX admins (and, for a "
+                               "call follow-up, its owner and team's manager). 200; 403 for anyone else; 404 when unknown.")
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
         item = get_object_or_404(Action, pk=pk)

@@ -4,7 +4,7 @@ challenges. Everything needs a signed-in employee; creating store items needs cx
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -77,7 +77,7 @@ class KudosSerializer(serializers.ModelSerializer):
 class MeView(APIView):
     """The signed-in employee's balance, badges, unread notifications and recent entries."""
 
-    @extend_schema(responses=inline_serializer("RewardsMe", {
+    @extend_schema(summary="Get my points balance and badges", responses=inline_serializer("RewardsMe", {
         "balance": serializers.IntegerField(),
         "badges": serializers.ListField(child=serializers.DictField()),
         "unread_notifications": serializers.IntegerField(),
@@ -95,6 +95,15 @@ class MeView(APIView):
         })
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List store items", description=(
+        "Every employee sees the active store items; CX admins see all of them. Not paginated.")),
+    retrieve=extend_schema(summary="Get a store item", description=(
+        "One store item; 404 for an inactive one unless you are a CX admin.")),
+    create=extend_schema(summary="Create a store item", description=(
+        "CX admins only (403 for anyone else): 201 with the new item; 400 when the price is below 1 or "
+        "``available_until`` is not after ``available_from``.")),
+)
 class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Store items. Employees see the active ones; CX admins see all and may create."""
 
@@ -112,11 +121,12 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             return [role_required(roles.CX_ADMIN)()]
         return [IsEmployee()]
 
-    @extend_schema(request=None, responses={201: inline_serializer("Redeemed", {
+    @extend_schema(summary="Redeem a store item", request=None, responses={201: inline_serializer("Redeemed", {
         "id": serializers.IntegerField(), "status": serializers.CharField(), "balance": serializers.IntegerField()})})
     @action(detail=True, methods=["post"])
     def redeem(self, request, pk=None):
-        """Buy one: 201 {id, status, balance}; 409 when out of stock, over the limit or short of points."""
+        """Buy one: 201 {id, status, balance} (status pending when the item needs approval); 404 for an
+        unknown item; 409 when unavailable, out of stock, over the limit or short of points."""
         try:
             redemption = services.redeem(request.user, pk)
         except RewardItem.DoesNotExist:
@@ -127,6 +137,9 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
                         status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(list=extend_schema(summary="List redemptions", parameters=[
+    OpenApiParameter("pending", str, description="Any value: the pending redemptions you may decide instead of yours."),
+]))
 class RedemptionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Your redemptions (``?pending=1`` as a manager: the ones you may approve)."""
 
@@ -150,18 +163,21 @@ class RedemptionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise Conflict(str(exc)) from None
         return Response(RedemptionSerializer(redemption).data)
 
-    @extend_schema(request=None, responses=RedemptionSerializer)
+    @extend_schema(summary="Approve a redemption", request=None, responses=RedemptionSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        """Approve a pending redemption: the requester's team manager or a CX admin, never on their own
+        request (403 otherwise). 200 with the redemption; 404 when unknown; 409 once decided."""
         return self._decide(request, pk, True)
 
-    @extend_schema(request=None, responses=RedemptionSerializer)
+    @extend_schema(summary="Reject a redemption", request=None, responses=RedemptionSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        """Reject: the points go back through a refund entry, the stock is restored."""
+        """Reject a pending redemption: the points go back through a refund entry, the stock is restored.
+        Who may, and the status codes, as for approve: 403, 404, 409."""
         return self._decide(request, pk, False)
 
-    @extend_schema(request=None, responses=RedemptionSerializer)
+    @extend_schema(summary="Cancel my pending redemption", request=None, responses=RedemptionSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Your own redemption, still waiting for approval: cancelled, the points and the stock return.
@@ -175,6 +191,14 @@ class RedemptionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(RedemptionSerializer(redemption).data)
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List kudos received", description=(
+        "Kudos received by ``?user=<id>`` (default: you); 400 when ``user`` is not an id."),
+        parameters=[OpenApiParameter("user", int, description="The receiver's id (default: you).")]),
+    create=extend_schema(summary="Give kudos to a colleague", description=(
+        "POST {to, message} to thank a colleague: 201; 400 for an empty or too long message, yourself or "
+        "someone who left; 409 once your daily limit is used up.")),
+)
 class KudosViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Kudos received by ``?user=<id>`` (default: you); POST {to, message} to thank a colleague."""
 
@@ -199,7 +223,9 @@ class KudosViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
 
 
 class LeaderboardView(APIView):
-    @extend_schema(parameters=[
+    @extend_schema(summary="Get the points leaderboard", description=(
+        "Individual or team points for a period, optionally within a department (and its sub-departments); "
+        "any employee. 400 for an unknown kind, period or department."), parameters=[
         OpenApiParameter("kind", enum=["individual", "team"]), OpenApiParameter("period", enum=list(services.PERIODS)),
         OpenApiParameter("department", str, description="Department slug (includes its sub-departments)."),
     ], responses=inline_serializer("Leaderboard", {"kind": serializers.CharField(), "period": serializers.CharField(),
@@ -222,7 +248,7 @@ class LeaderboardView(APIView):
 
 
 class ChallengesView(APIView):
-    @extend_schema(parameters=[OpenApiParameter("team", str)],
+    @extend_schema(summary="List a team's challenges", parameters=[OpenApiParameter("team", str)],
                    responses=inline_serializer("Challenges", {"challenges": serializers.ListField(child=serializers.DictField())}))
     def get(self, request):
         """Challenges of ``?team=<slug>`` (default: your team) with progress from the real data."""
@@ -237,7 +263,8 @@ class ChallengesView(APIView):
 
 
 class NotificationsView(APIView):
-    @extend_schema(responses=inline_serializer("Notifications", {"unread": serializers.IntegerField(),
+    @extend_schema(summary="List my notifications", description="Your 20 latest notifications and the unread count.",
+                   responses=inline_serializer("Notifications", {"unread": serializers.IntegerField(),
                                                                  "items": serializers.ListField(child=serializers.DictField())}))
     def get(self, request):
         items = Notification.objects.filter(user=request.user)[:20]
@@ -246,7 +273,7 @@ class NotificationsView(APIView):
             "items": [{"id": n.pk, "message": n.message, "url": n.url, "created_at": n.created_at, "read": n.read_at is not None} for n in items],
         })
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(summary="Mark all my notifications read", request=None, responses={204: None})
     def post(self, request):
         """Mark every notification read."""
         Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())

@@ -73,7 +73,7 @@ class CommentListView(CommentsView):
 
     pagination_class = Pagination
 
-    @extend_schema(tags=["comments"], responses=CommentSerializer(many=True))
+    @extend_schema(tags=["comments"], responses=CommentSerializer(many=True), summary="List customer comments")
     def get(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         _announce_reading(request)
@@ -115,6 +115,7 @@ class CommentExportView(CommentsView):
 
     @extend_schema(
         tags=["comments"],
+        summary="Export customer comments as CSV or XLSX",
         parameters=[OpenApiParameter("format", str, enum=["csv", "xlsx"], description="default csv")],
         responses={(200, "text/csv"): str, (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes},
     )
@@ -163,7 +164,7 @@ class CommentExportView(CommentsView):
 class TopicStatsView(FilteredView):
     """Topics with their mentions, detractor mentions and NPS; most detractor mentions first."""
 
-    @extend_schema(tags=["comments"], responses=TopicStatSerializer(many=True))
+    @extend_schema(tags=["comments"], responses=TopicStatSerializer(many=True), summary="List topics with their NPS")
     def get(self, request):
         return APIResponse(topics.topic_stats(parse_filter(request)))
 

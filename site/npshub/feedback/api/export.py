@@ -119,6 +119,9 @@ class ExportView(FilteredView):
     @extend_schema(
         tags=["nps"],
         summary="Export a statistics view as CSV or XLSX",
+        description="The summary, timeseries, breakdown, ranking or compare view (`view`) of the filtered "
+                    "responses as a file, for any signed-in employee: one header row, then one row per "
+                    "period or unit. 400 (JSON) for a bad view, format or filter.",
         parameters=[
             OpenApiParameter("view", str, enum=list(VIEWS), required=True),
             OpenApiParameter("format", str, enum=list(FORMATS), description="csv (default) or xlsx"),

@@ -116,11 +116,14 @@ class ResponsesView(APIView):
 
     @extend_schema(
         tags=["ingestion"],
+        summary="Store customer responses",
         request=ResponseInSerializer(many=True),
         responses={201: IngestReportSerializer},
         examples=[OpenApiExample("one", value={"source": "survey", "external_id": "A-1", "submitted_at": "2026-03-01T10:00:00", "score": 9, "comment": "Great"})],
         description="Allowed to CX admins (session or `Authorization: Token <key>`) and to a source's own "
-        "ingest token (`Authorization: Source <ingest token>`), which may only post to its own source.",
+        "ingest token (`Authorization: Source <ingest token>`), which may only post to its own source (403 "
+        "otherwise). One object or a list, idempotent on (source, external_id): 201 with created, duplicates, "
+        "updated and rejected (index and reason each); 400 when the body is neither an object nor a list.",
     )
     def post(self, request):
         body = request.data

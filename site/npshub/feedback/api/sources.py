@@ -48,6 +48,10 @@ class WebhookView(APIView):
 
     @extend_schema(
         tags=["ingestion"],
+        summary="Receive a source's signed webhook",
+        description="Responses pushed by a source, in its own JSON mapped through its field mapping, signed "
+                    "with the source's webhook secret: 201 with the ingestion report; 401 for a bad, stale "
+                    "or replayed signature; 400 unless the body is a JSON object or list; 403 for an inactive source.",
         request={"application/json": {"type": "object"}},
         parameters=[
             OpenApiParameter("X-NPS-Timestamp", str, OpenApiParameter.HEADER, required=True,
@@ -123,17 +127,24 @@ class SourceListView(APIView):
 
     permission_classes = [role_required("cx_admin")]
 
-    @extend_schema(tags=["ingestion"], responses=SourceSerializer(many=True))
+    @extend_schema(tags=["ingestion"], responses=SourceSerializer(many=True), summary="List sources",
+                   description="Every source with its kind, field mapping, pull and webhook URL; never secrets. "
+                               "CX admins only (403 for anyone else).")
     def get(self, request):
         return APIResponse(SourceSerializer(_sources(), many=True, context={"request": request}).data)
 
-    @extend_schema(tags=["ingestion"], request=SourceWriteSerializer, responses={201: SourceSerializer})
+    @extend_schema(tags=["ingestion"], request=SourceWriteSerializer, responses={201: SourceSerializer},
+                   summary="Create a source",
+                   description="CX admins: a new source, with an optional `pull` object. 201 with the source; 400 "
+                               "for invalid fields or pull settings.")
     def post(self, request):
         return _write(request, None, status.HTTP_201_CREATED)
 
     @extend_schema(tags=["ingestion"], request=SourceWriteSerializer, responses=SourceSerializer,
                    operation_id="sources_partial_update_by_body_slug",
-                   summary="Change the source named by the body's slug")
+                   summary="Change the source named by the body's slug",
+                   description="CX admins: PATCH the source whose `slug` the body names (the same as PATCH "
+                               "/api/v1/sources/<slug>/). 200; 400 without a slug; 404 for an unknown one.")
     def patch(self, request):
         slug = request.data.get("slug") if isinstance(request.data, dict) else None
         if not slug:
@@ -144,11 +155,15 @@ class SourceListView(APIView):
 class SourceDetailView(APIView):
     permission_classes = [role_required("cx_admin")]
 
-    @extend_schema(tags=["ingestion"], responses=SourceSerializer)
+    @extend_schema(tags=["ingestion"], responses=SourceSerializer, summary="Get a source",
+                   description="CX admins: one source by its slug; 404 when unknown.")
     def get(self, request, slug):
         return APIResponse(SourceSerializer(get_object_or_404(_sources(), slug=slug), context={"request": request}).data)
 
-    @extend_schema(tags=["ingestion"], request=SourceWriteSerializer, responses=SourceSerializer)
+    @extend_schema(tags=["ingestion"], request=SourceWriteSerializer, responses=SourceSerializer,
+                   summary="Change a source",
+                   description="CX admins: change the given fields of a source (a `pull` of null removes its pull). "
+                               "200; 400 for invalid fields; 404 when unknown.")
     def patch(self, request, slug):
         return _write(request, get_object_or_404(Source, slug=slug), status.HTTP_200_OK)
 

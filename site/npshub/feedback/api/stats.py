@@ -141,7 +141,10 @@ def run_view(view, params):
 
 
 class SummaryView(FilteredView):
-    @extend_schema(tags=["nps"], responses=ScoreSerializer)
+    @extend_schema(tags=["nps"], responses=ScoreSerializer, summary="Get the NPS summary",
+                   description="NPS, response counts by group and the 95% margin of error of the filtered "
+                               "responses, for any signed-in employee; `nps` is null without responses. "
+                               "400 for a bad filter.")
     def get(self, request):
         return APIResponse(run_view("summary", request.query_params))
 
@@ -149,6 +152,9 @@ class SummaryView(FilteredView):
 class TimeseriesView(FilteredView):
     @extend_schema(
         tags=["nps"],
+        summary="Get the NPS over time",
+        description="The NPS per day, week or month of the filtered responses, for any signed-in employee. "
+                    "400 for a bad filter or interval.",
         parameters=[OpenApiParameter("interval", str, enum=list(stats.INTERVALS),
                                      description="day, ISO week (Monday) or calendar month, in site time")],
         responses=TimeseriesSerializer,
@@ -160,6 +166,9 @@ class TimeseriesView(FilteredView):
 class BreakdownView(FilteredView):
     @extend_schema(
         tags=["nps"],
+        summary="Break the NPS down by a dimension",
+        description="One row per segment, product, channel, region or team (`by`), with its label in the "
+                    "request's language, for any signed-in employee. 400 for a bad filter or `by`.",
         parameters=[OpenApiParameter("by", str, enum=list(stats.BREAKDOWNS), required=True)],
         responses=BreakdownSerializer,
     )
@@ -192,6 +201,9 @@ class RankingView(FilteredView):
     @extend_schema(
         tags=["nps"],
         summary="Fair ranking of teams, regions, ... by the lower bound of the 95% interval",
+        description="One row per unit of `by`, ranked by `nps - margin_of_error`; units with fewer than "
+                    "`min_responses` answers are listed unranked. Any signed-in employee; 400 for a bad "
+                    "filter, `by` or `min_responses`.",
         parameters=[
             OpenApiParameter("by", str, enum=list(stats.BREAKDOWNS), required=True),
             OpenApiParameter("min_responses", int, description="Fewer answers: 'not enough answers' "
