@@ -720,7 +720,7 @@ def print_markdown(result, worst=15):
         print(f"| {group} | {target} | {len(chosen)} | {sum(row['meets'] for row in chosen)} | "
               f"{sum(row['slower_than_anchor'] for row in chosen)} | {sum(row['source'] == 'raw' for row in chosen)} | "
               f"{statistics.median(row['http_p95_ms'] for row in chosen):.1f} | "
-              f"{slowest['http_p95_ms']} (`{slowest['query']}`) |")
+              f"{slowest['http_p95_ms']} (`{slowest['query'].replace('|', '·')}`) |")
     for group in ("A", "B"):
         chosen = sorted((row for row in rows if row["group"] == group), key=lambda row: -row["http_p95_ms"])
         if not chosen:
