@@ -1,22 +1,30 @@
-"""Statistics benchmark: generate N responses fast, rebuild the rollups, then time the NPS API
-through a real uvicorn server with the filter combinations the dashboard uses.
+"""Statistics benchmark: generate N company-shaped responses fast, rebuild the rollups, then time
+every query the dashboard can send through a real uvicorn server, each against a plain GROUP BY
+over the raw rows in the same run.
 
     .venv/bin/python bench/run.py --db sqlite --rows 1000000
     .venv/bin/python bench/run.py --db postgres --rows 10000000 [--postgres-url postgres://...]
 
-The benchmark databases are its own: bench/data/bench-<rows>.sqlite3 (git-ignored), or the
-PostgreSQL database ``npshub_bench``. Loading is skipped when the database already holds exactly
-``--rows`` bench responses (``--reload`` forces it). Results go to bench/data/results-*.json and
-are printed as Markdown tables for bench/README.md.
+The data comes from content.responses (``company_shape()`` by default, ``--shape demo``): its
+sources, dimension values, weights, effects, trend and openings. The benchmark databases are its
+own: bench/data/bench-<rows>.sqlite3 (git-ignored), or the PostgreSQL database ``npshub_bench``.
+Loading is skipped when the database holds the same rows, shape and seed as last time
+(``--reload`` forces it). Results go to bench/data/results-<db>-<shape>-<rows>.json and are
+printed as Markdown tables for bench/README.md.
 
-Measured per query: p50/p95 over HTTP (keep-alive, token auth, one uvicorn worker), and the same
-statistics function in-process from the rollups and over the raw rows (``force_raw``), whose
-ratio is the speed-up. Filter combinations no rollup covers ("other") are timed over HTTP too.
+Groups: A, the summary, each series interval, each breakdown and the team ranking, with no filter
+and with each single filter (target: p95 <= 10 ms); B, every pair of filters and a few of 3-5
+filters with the summary, the monthly series and the breakdowns by team and product (target: p95
+<= 1 s, p50 <= 100 ms at 1M / 300 ms at 10M, never slower than the anchor). Measured per query:
+HTTP p50/p95 (keep-alive, token auth, one uvicorn worker) and the anchor's p50/p95 (the same
+WHERE, grouped by the period or the dimension, straight through the database connection), with
+a check that both count the same answers.
 """
 
 import argparse
 import datetime
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -37,18 +45,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 BIN = Path(sys.executable).parent
 
-SOURCES = [("survey", 0.45), ("webshop", 0.2), ("marketplace", 0.15), ("app-store", 0.08), ("call-centre", 0.12)]
-SEGMENTS = [("new", 0.35, -4), ("loyal", 0.45, 6), ("vip", 0.2, 10)]
-PRODUCTS = [("coffee-machine", 8), ("vacuum-cleaner", -6), ("kettle", 4), ("blender", 0), ("air-purifier", -2)]
-CHANNELS = {"survey": ["store", "online"], "webshop": ["online"], "marketplace": ["marketplace"],
-            "app-store": ["app"], "call-centre": ["phone"]}
-REGIONS = [("moscow", 4), ("st-petersburg", 2), ("kazan", 6), ("novosibirsk", -5), ("yekaterinburg", -1)]
-STORE_TEAMS = {"moscow": ["store-moscow-tverskaya", "store-moscow-aviapark"], "st-petersburg": ["store-spb-nevsky"],
-               "kazan": ["store-kazan-koltso"], "novosibirsk": ["store-nsk-aura"], "yekaterinburg": ["store-ekb-greenwich"]}
-CHANNEL_TEAMS = {"online": "webshop", "marketplace": "marketplaces", "app": "webshop", "phone": "contact-centre"}
-COMMENTS = ["Great coffee machine, the best espresso at home!", "Delivery took longer than promised.",
-            "The vacuum cleaner broke after two weeks.", "Курьер опоздал на три часа.",
-            "Отличное качество, уже посоветовала подруге.", "Too expensive for what it is."]
 DAYS = 730
 
 
@@ -58,9 +54,14 @@ def parse_args():
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--postgres-url", default=os.environ.get(
         "BENCH_STATS_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/npshub_bench"))
-    parser.add_argument("--runs", type=int, default=40, help="timed HTTP requests per dashboard query")
-    parser.add_argument("--raw-runs", type=int, default=3, help="timed raw-row runs per query")
-    parser.add_argument("--other-runs", type=int, default=5, help="timed HTTP runs per uncovered query")
+    parser.add_argument("--shape", choices=["company", "demo"], default="company",
+                        help="content.responses' company_shape() (120 teams, 20 products) or the demo's")
+    parser.add_argument("--runs", type=int, default=20, help="timed HTTP requests per group A query")
+    parser.add_argument("--combo-runs", type=int, default=10, help="timed HTTP requests per group B query")
+    parser.add_argument("--budget", type=float, default=3.0,
+                        help="seconds of HTTP timing per query after which a slow query stops (3 runs at least)")
+    parser.add_argument("--anchor-runs", type=int, default=3, help="timed runs of each query's raw GROUP BY")
+    parser.add_argument("--only", choices=["A", "B"], help="time one group only")
     parser.add_argument("--reload", action="store_true", help="regenerate the responses even if present")
     parser.add_argument("--seed", type=int, default=1)
     return parser.parse_args()
@@ -98,72 +99,111 @@ def log(message):
 
 
 # --- data generation ---------------------------------------------------------------------------
+# The company comes from content.responses (its shapes, sources, unit draws, scores, CSAT/CES and
+# comments): the bench only makes rows fast. Units are drawn per 30-day epoch with the shape's
+# own ``draw_unit`` (stores and products open as the two years go on), a pool per epoch; each
+# row picks a day, a unit of that day's pool and an answer from pre-drawn answers for the row's
+# underlying NPS (``nps_target`` of its day plus the unit's effects), so a row costs one f-string.
 
-def templates(rng, source_ids):
-    """A pool of realistic dimension combinations, each with its score distribution."""
-    pool = []
-    for _ in range(4096):
-        source = rng.choices([s for s, _ in SOURCES], weights=[w for _, w in SOURCES])[0]
-        channel = rng.choice(CHANNELS[source])
-        segment = rng.choices([s for s, _, _ in SEGMENTS], weights=[w for _, w, _ in SEGMENTS])[0]
-        product, effect_p = rng.choice(PRODUCTS)
-        region, effect_r = rng.choice(REGIONS)
-        team = rng.choice(STORE_TEAMS[region]) if channel == "store" else CHANNEL_TEAMS[channel]
-        target = 25 + effect_p + effect_r + {s: e for s, _, e in SEGMENTS}[segment]
-        promoters = (1 - 0.28 + target / 100) / 2
-        detractors = 1 - 0.28 - promoters
-        scores = []
-        for i in range(100):
-            roll = (i + 0.5) / 100
-            scores.append(rng.choice([9, 10, 10]) if roll < promoters else
-                          rng.choice([0, 3, 5, 6, 6]) if roll < promoters + detractors else rng.choice([7, 8, 8]))
-        pool.append((source_ids[source], segment, product, channel, region, team, source, scores))
-    return pool
+EPOCH_DAYS = 30
+POOL_BITS = 13  # units per epoch: 8,192
 
 
-def generate(rows, seed, source_ids, postgres):
-    """Yield text chunks (PostgreSQL COPY) or lists of tuples (SQLite), ~50k rows each."""
+def shape_named(name):
+    from content import responses
+
+    return responses.company_shape() if name == "company" else responses.DEMO
+
+
+class Plan:
+    """Everything the row loop needs, drawn once from ``shape`` with ``seed``."""
+
+    def __init__(self, shape, seed, source_ids, end):
+        from content import comments, responses
+        from npshub.feedback import nps
+
+        rng = random.Random(seed)
+        start = end - datetime.timedelta(days=DAYS)
+        self.days = [(start + datetime.timedelta(days=d)).isoformat() + " " for d in range(DAYS + 1)]
+        # Later days get more answers (the programme grows), as in generate_records: day = DAYS * sqrt(u).
+        self.day_pick = [int(DAYS * ((i + 0.5) / 65536) ** 0.5) for i in range(65536)]
+        self.times = [f"{h:02d}:{m:02d}:{s:02d}" for h in range(5, 19) for m in range(60) for s in (7, 31)]  # UTC
+        self.pools = []
+        for epoch in range(DAYS // EPOCH_DAYS + 1):
+            pool = []
+            for _ in range(1 << POOL_BITS):
+                source, channel, segment, product, region, team = responses.draw_unit(rng, shape, epoch * EPOCH_DAYS)
+                kind = 2 if source in responses.CES_SOURCES else 1 if source in responses.CSAT_SOURCES else 0
+                dims = (segment, product, channel, region, team)
+                pool.append((source_ids[source], round(shape.effect(product, region, segment)), kind, dims,
+                             "\t".join(dims)))
+            self.pools.append(pool)
+        self.day_target = [round(responses.nps_target(d, DAYS)) for d in range(DAYS + 1)]
+        low = min(self.day_target) + min(p[1] for pool in self.pools for p in pool)
+        high = max(self.day_target) + max(p[1] for pool in self.pools for p in pool)
+        self.offset = -low
+        # answers[kind][target + offset]: 100 (score, csat, ces, category) draws; the last 3 skip the score.
+        self.answers = []
+        for kind in range(3):
+            by_target = []
+            for target in range(low, high + 1):
+                drawn = []
+                for index in range(100):
+                    score = responses.draw_score(rng, target) if index < 97 else None
+                    csat = responses.draw_csat(rng, score) if kind and score is not None else None
+                    ces = responses.draw_ces(rng, score) if kind == 2 and score is not None else None
+                    drawn.append((score, csat, ces, nps.category(score) if score is not None else "passive"))
+                by_target.append(drawn)
+            self.answers.append(by_target)
+        self.comments = {(language, category): [comments.compose(rng, language, category, product)
+                                                for product, _ in shape.products for _ in range(8)]
+                         for language in ("ru", "en") for category in ("promoter", "passive", "detractor")}
+        self.varied = shape.varied_comments
+        self.rng = rng
+
+    def rows(self, count):
+        """Yield (source_id, n, submitted_at, score, csat, ces, comment, dims, dims_text, language) per row."""
+        rand, getrandbits = self.rng.random, self.rng.getrandbits
+        days, day_pick, times, pools = self.days, self.day_pick, self.times, self.pools
+        day_target, answers, offset, texts = self.day_target, self.answers, self.offset, self.comments
+        n_times = len(times)
+        for n in range(count):
+            day = day_pick[getrandbits(16)]
+            source_id, effect, kind, dims, dims_text = pools[day // EPOCH_DAYS][getrandbits(POOL_BITS)]
+            score, csat, ces, category = answers[kind][day_target[day] + effect + offset][int(rand() * 100)]
+            language = "ru" if rand() < 0.55 else "en"
+            roll = rand()
+            comment = ""
+            if roll < 0.45:
+                pool = texts[language, category]
+                comment = pool[int(roll * 1_000_003) % len(pool)]
+                if self.varied and roll < 0.225:
+                    comment += f" {'Заказ' if language == 'ru' else 'Order'} {100000 + n % 900000}."
+            yield (source_id, n, f"{days[day]}{times[int(rand() * n_times)]}", score, csat, ces, comment, dims,
+                   dims_text, language)
+
+
+GENERATED = ("source", "external_id", "submitted_at", "score", "csat", "ces", "comment", "segment", "product",
+             "channel", "region", "team", "language", "created_at", "updated_at")
+
+
+def _columns():
     from npshub.feedback.models import Response
 
-    rng = random.Random(seed)
-    pool = templates(rng, source_ids)
-    end = datetime.date.today()
-    start = end - datetime.timedelta(days=DAYS)
-    days = [(start + datetime.timedelta(days=d)).isoformat() for d in range(DAYS + 1)]
-    # Later days get more answers (the programme grows): sample day indexes from sqrt(u).
-    day_pick = [days[int(DAYS * ((i + 0.5) / 65536) ** 0.5)] for i in range(65536)]
-    times = [f"{h:02d}:{m:02d}:{s:02d}" for h in range(5, 19) for m in range(60) for s in (7, 31)]  # UTC
+    by_name = {f.name: f for f in Response._meta.concrete_fields}
+    constants = [f for f in Response._meta.concrete_fields
+                 if not f.primary_key and f.name not in GENERATED and not f.null]
+    return [by_name[name].column for name in GENERATED] + [f.column for f in constants], constants
+
+
+def generate(plan, rows):
+    """Yield (columns, list of tuples) of 50k rows (SQLite executemany)."""
+    columns, constants = _columns()
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
-    generated = ("source", "external_id", "submitted_at", "score", "csat", "ces", "comment", "segment", "product",
-                 "channel", "region", "team", "language", "created_at", "updated_at")
-    fields = [f for f in Response._meta.concrete_fields if not f.primary_key]
-    columns = [f.column for f in fields]
-    constants = {}
-    for f in fields:
-        if f.name not in generated:
-            default = None if f.null else f.get_default()
-            constants[f.column] = default
-    order = [f.name if f.name in generated else None for f in fields]
-    rand, getrandbits = rng.random, rng.getrandbits
-    n_times = len(times)
+    tail = (now, now, *(f.get_default() for f in constants))
     chunk = []
-    for n in range(rows):
-        source_id, segment, product, channel, region, team, source, scores = pool[getrandbits(12)]
-        roll = rand()
-        score = scores[int(roll * 100)] if roll < 0.97 else None  # 3% skip the question
-        csat = ces = None
-        if source == "survey" or source == "call-centre":
-            csat = 1 + min(4, int((score if score is not None else 5) / 2.2 + rand()))
-            if source == "call-centre":
-                ces = 1 + min(6, int(6 - (score if score is not None else 5) / 2 + rand()))
-        comment = COMMENTS[n % 6] if roll * 7 % 1 < 0.3 else ""
-        moment = f"{day_pick[getrandbits(16)]} {times[int(rand() * n_times)]}"
-        values = {"source": source_id, "external_id": f"b{n}", "submitted_at": moment, "score": score, "csat": csat,
-                  "ces": ces, "comment": comment, "segment": segment, "product": product, "channel": channel,
-                  "region": region, "team": team, "language": "ru" if n % 2 else "en",
-                  "created_at": now, "updated_at": now}
-        row = [values[name] if name else constants[column] for name, column in zip(order, columns)]
-        chunk.append(row)
+    for source_id, n, moment, score, csat, ces, comment, dims, _text, language in plan.rows(rows):
+        chunk.append((source_id, f"b{n}", moment, score, csat, ces, comment, *dims, language, *tail))
         if len(chunk) >= 50_000:
             yield columns, chunk
             chunk = []
@@ -171,49 +211,17 @@ def generate(rows, seed, source_ids, postgres):
         yield columns, chunk
 
 
-def generate_copy(rows, seed, source_ids):
-    """Yield (columns, COPY text chunk) of ~100k rows: the same distributions as ``generate``,
-    with each template's text precomputed so a row costs one f-string."""
-    from npshub.feedback.models import Response
-
-    rng = random.Random(seed)
-    pool = templates(rng, source_ids)
-    end = datetime.date.today()
-    start = end - datetime.timedelta(days=DAYS)
-    days = [(start + datetime.timedelta(days=d)).isoformat() for d in range(DAYS + 1)]
-    day_pick = [days[int(DAYS * ((i + 0.5) / 65536) ** 0.5)] + " " for i in range(65536)]
-    times = [f"{h:02d}:{m:02d}:{s:02d}" for h in range(5, 19) for m in range(60) for s in (7, 31)]
-    n_times = len(times)
+def generate_copy(plan, rows):
+    """Yield (columns, COPY text, row count) of ~100k rows (PostgreSQL COPY FROM STDIN)."""
+    columns, constants = _columns()
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
-    generated = ["source", "external_id", "submitted_at", "score", "csat", "ces", "comment", "segment", "product",
-                 "channel", "region", "team", "language", "created_at", "updated_at"]
-    by_name = {f.name: f for f in Response._meta.concrete_fields}
-    constants = [f for f in Response._meta.concrete_fields
-                 if not f.primary_key and f.name not in generated and not f.null]
-    columns = [by_name[name].column for name in generated] + [f.column for f in constants]
-    tail = "".join("\t" + _copy_text(f.get_default()) for f in constants) + "\n"
-    texts, null = [], "\\N"
-    for source_id, segment, product, channel, region, team, source, scores in pool:
-        answers = []
-        for index, score in enumerate(scores):
-            if index >= 97:
-                score = None  # 3% skip the question
-            csat = ces = null
-            if source in ("survey", "call-centre"):
-                csat = str(1 + min(4, int((score if score is not None else 5) / 2.2 + (index % 10) / 10)))
-                if source == "call-centre":
-                    ces = str(1 + min(6, int(6 - (score if score is not None else 5) / 2 + (index % 7) / 7)))
-            answers.append(f"{null if score is None else score}\t{csat}\t{ces}\t")
-        texts.append((f"{source_id}\tb", answers, f"\t{segment}\t{product}\t{channel}\t{region}\t{team}\t"))
-    comments = [COMMENTS[i % len(COMMENTS)] if i % 10 < 3 else "" for i in range(10)]
-    languages = ("en", "ru")
-    stamp = f"\t{now}\t{now}"
-    rand, getrandbits = rng.random, rng.getrandbits
+    tail = f"\t{now}\t{now}" + "".join("\t" + _copy_text(f.get_default()) for f in constants) + "\n"
+    null = "\\N"
     chunk = []
-    for n in range(rows):
-        prefix, answers, dims = texts[getrandbits(12)]
-        chunk.append(f"{prefix}{n}\t{day_pick[getrandbits(16)]}{times[int(rand() * n_times)]}\t"
-                     f"{answers[int(rand() * 100)]}{comments[n % 10]}{dims}{languages[n & 1]}{stamp}{tail}")
+    for source_id, n, moment, score, csat, ces, comment, _dims, text, language in plan.rows(rows):
+        chunk.append(f"{source_id}\tb{n}\t{moment}\t{null if score is None else score}\t"
+                     f"{null if csat is None else csat}\t{null if ces is None else ces}\t{comment}\t{text}\t"
+                     f"{language}{tail}")
         if len(chunk) >= 100_000:
             yield columns, "".join(chunk), len(chunk)
             chunk = []
@@ -239,10 +247,15 @@ def load(args, rows):
     from npshub.feedback.models import Response, Source
     from npshub.feedback.models.rollups import GRAINS
 
+    from content.responses import SOURCES
+
     postgres = connection.vendor == "postgresql"
     source_ids = {}
-    for slug, _weight in SOURCES:
-        source_ids[slug] = Source.objects.get_or_create(slug=slug, defaults={"name": slug})[0].pk
+    for slug, name, kind, _share in SOURCES:
+        source_ids[slug] = Source.objects.get_or_create(slug=slug, defaults={"name": name, "kind": kind})[0].pk
+    plan_started = time.monotonic()
+    plan = Plan(shape_named(args.shape), args.seed, source_ids, datetime.date.today())
+    log(f"{args.shape} shape drawn in {time.monotonic() - plan_started:.1f} s")
     table = Response._meta.db_table
     log(f"emptying {table} and the rollups")
     with connection.cursor() as cursor:
@@ -271,14 +284,14 @@ def load(args, rows):
     if postgres:
         with connection.cursor() as cursor:
             raw = cursor.cursor
-            for columns, text, count in generate_copy(rows, args.seed, source_ids):
+            for columns, text, count in generate_copy(plan, rows):
                 with raw.copy(f'COPY {table} ({", ".join(columns)}) FROM STDIN') as copy:
                     copy.write(text)
                 done += count
                 if done % 1_000_000 == 0:
                     log(f"  {done:,} rows ({done / (time.monotonic() - started):,.0f}/s)")
     else:
-        for columns, chunk in generate(rows, args.seed, source_ids, False):
+        for columns, chunk in generate(plan, rows):
             placeholders = ", ".join(["?"] * len(columns))
             sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({placeholders})'
             with transaction.atomic():
@@ -311,61 +324,164 @@ def analyze():
 
 
 # --- queries ---------------------------------------------------------------------------------
+# Enumerated, not chosen. Group A (target 2): every view the dashboard sends (summary, each
+# series interval, each breakdown, the team ranking) with no filter and with each single filter
+# (each dimension and the source at its most frequent and at its rarest value, and 90 days).
+# Group B (target 3): every pair of filters (each dimension, the source, 90 days; the most
+# frequent combination of values) and a few of 3-5 filters, with the summary, the monthly series
+# and the breakdowns by team and by product. Each is timed through HTTP and against its anchor:
+# a plain GROUP BY over the raw rows with the same WHERE, in the same run.
+
+def filters():
+    from npshub.feedback.models import DIMENSIONS
+
+    return (*DIMENSIONS, "source")
+
+
+WIDE = [("region", "channel", "segment"), ("product", "region", "channel", "segment"),
+        ("team", "segment", "source", "from"), ("segment", "product", "region", "channel", "from")]
+
+
+def views():
+    from npshub.feedback import stats
+
+    return [("summary", {}), *(("timeseries", {"interval": i}) for i in stats.INTERVALS),
+            *(("breakdown", {"by": by}) for by in stats.BREAKDOWNS), ("ranking", {"by": "team"})]
+
+
+def _column(name):
+    return "s.slug" if name == "source" else f"r.{name}"
+
+
+def _joins(names):
+    from npshub.feedback.models import Response, Source
+
+    table = Response._meta.db_table
+    join = f" JOIN {Source._meta.db_table} s ON s.id = r.source_id" if "source" in names else ""
+    return f"{table} r{join}"
+
+
+def values(names):
+    """The most frequent combination of ``names``' values in the loaded rows (one dict)."""
+    from django.db import connection
+
+    columns = ", ".join(_column(name) for name in names)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {_joins(names)} GROUP BY {columns} ORDER BY COUNT(*) DESC LIMIT 1")
+        return dict(zip(names, cursor.fetchone()))
+
+
+def rarest(name):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_column(name)} FROM {_joins([name])} GROUP BY {_column(name)} "
+                       f"ORDER BY COUNT(*), {_column(name)} LIMIT 1")
+        return cursor.fetchone()[0]
+
 
 def queries(end):
-    d30, d90, d365 = ((end - datetime.timedelta(days=n)).isoformat() for n in (29, 89, 364))
-    dashboard = [
-        ("summary", {}),
-        ("summary", {"from": d90}),
-        ("summary", {"from": d30, "segment": "vip"}),
-        ("summary", {"from": d90, "product": "kettle", "segment": "loyal"}),
-        ("summary", {"from": d365, "source": "survey"}),
-        ("summary", {"from": d90, "region": "moscow", "channel": "store"}),
-        ("summary", {"from": d90, "team": "store-moscow-tverskaya"}),
-        ("timeseries", {"interval": "month"}),
-        ("timeseries", {"interval": "week", "from": d365, "product": "kettle"}),
-        ("timeseries", {"interval": "day", "from": d90, "segment": "vip", "source": "survey,webshop"}),
-        ("timeseries", {"interval": "month", "region": "kazan"}),
-        ("breakdown", {"by": "segment", "from": d90}),
-        ("breakdown", {"by": "product", "from": d365, "segment": "vip"}),
-        ("breakdown", {"by": "region", "from": d90}),
-        ("breakdown", {"by": "team", "from": d90}),
-        ("breakdown", {"by": "source"}),
-        ("breakdown", {"by": "channel", "from": d30, "region": "moscow"}),
-        ("ranking", {"by": "team", "from": d90}),
-    ]
-    other = [  # no rollup keeps these dimensions together: raw rows
-        ("summary", {"product": "kettle", "region": "moscow"}),
-        ("summary", {"from": d90, "team": "store-kazan-koltso", "segment": "vip"}),
-        ("summary", {"from": d365, "product": "blender", "region": "novosibirsk", "channel": "store",
-                     "segment": "loyal"}),
-        ("timeseries", {"interval": "month", "segment": "new", "channel": "online"}),
-        ("breakdown", {"by": "team", "product": "vacuum-cleaner"}),
-        ("breakdown", {"by": "product", "region": "kazan", "from": d365}),
-    ]
-    return dashboard, other
+    """[(group, view, params)] for groups "A" and "B"."""
+    d90 = {"from": (end - datetime.timedelta(days=89)).isoformat(), "to": end.isoformat()}
+    single = [{}, d90]
+    for name in filters():
+        frequent, rare = values([name])[name], rarest(name)
+        single += [{name: frequent}, *([{name: rare}] if rare != frequent else [])]
+    found = [("A", view, {**fixed, **f}) for view, fixed in views() for f in single]
+    combos = [tuple(pair) for pair in itertools.combinations([*filters(), "from"], 2)] + WIDE
+    wide_views = [("summary", {}), ("timeseries", {"interval": "month"}), ("breakdown", {"by": "team"}),
+                  ("breakdown", {"by": "product"})]
+    for combo in combos:
+        dims = [name for name in combo if name != "from"]
+        chosen = values(dims) if dims else {}
+        params = {**chosen, **(d90 if "from" in combo else {})}
+        found += [("B", view, {**fixed, **params}) for view, fixed in wide_views]
+    return found
 
 
-def call(view, params, force_raw=False):
-    from npshub.feedback import stats
+def anchor_sql(view, params):
+    """The plain GROUP BY over the raw rows with the query's WHERE: (sql, params)."""
+    from django.conf import settings
+    from django.db import connection
+
     from npshub.feedback.filters import StatsFilter
 
     stats_filter = StatsFilter.from_params(params)
-    if view == "summary":
-        return stats.summary(stats_filter, force_raw=force_raw)
+    postgres = connection.vendor == "postgresql"
+    where, args, names = [], [], set(stats_filter.dimensions)
+    start, end = stats_filter.bounds()
+    if start:
+        where.append("r.submitted_at >= %s")
+        args.append(connection.ops.adapt_datetimefield_value(start))
+    if end:
+        where.append("r.submitted_at < %s")
+        args.append(connection.ops.adapt_datetimefield_value(end))
+    for name, chosen in stats_filter.dimensions.items():
+        where.append(f"r.{name} IN ({', '.join(['%s'] * len(chosen))})")
+        args.extend(chosen)
+    if stats_filter.sources:
+        names.add("source")
+        where.append(f"s.slug IN ({', '.join(['%s'] * len(stats_filter.sources))})")
+        args.extend(stats_filter.sources)
+    group = None
     if view == "timeseries":
-        return stats.timeseries(stats_filter, params["interval"], force_raw=force_raw)
-    if view == "breakdown":
-        return stats.breakdown(stats_filter, params["by"], force_raw=force_raw)
-    return stats.ranking(stats_filter, params["by"])
+        interval = params["interval"]
+        if postgres:
+            group = f"date_trunc('{interval}', r.submitted_at AT TIME ZONE '{settings.TIME_ZONE}')"
+        else:  # SQLite keeps UTC text: the periods are UTC ones (same cost)
+            group = {"day": "date(r.submitted_at)", "week": "date(r.submitted_at, 'weekday 0', '-6 days')",
+                     "month": "strftime('%%Y-%%m', r.submitted_at)"}[interval]
+    elif view in ("breakdown", "ranking"):
+        group = _column(params["by"])
+        names.add(params["by"])
+    measures = ("SUM(CASE WHEN r.score >= 9 THEN 1 ELSE 0 END), SUM(CASE WHEN r.score IN (7, 8) THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN r.score <= 6 THEN 1 ELSE 0 END), SUM(CASE WHEN r.score IS NULL THEN 1 ELSE 0 END), "
+                "COUNT(r.csat), SUM(CASE WHEN r.csat >= 4 THEN 1 ELSE 0 END), COUNT(r.ces), SUM(r.ces)")
+    sql = f"SELECT {group + ', ' if group else ''}{measures} FROM {_joins(names)}"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    if group:
+        sql += f" GROUP BY {group}"
+    return sql, args
 
 
-def timed(function, runs):
-    samples = []
+def run_anchor(sql, args):
+    """Runs the anchor; returns the number of answered responses it counted."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        rows = cursor.fetchall()
+    offset = 0 if len(rows[0]) == 8 else 1
+    return sum(int(row[offset] or 0) + int(row[offset + 1] or 0) + int(row[offset + 2] or 0) for row in rows)
+
+
+def answered(view, body):
+    data = json.loads(body)
+    if view == "summary":
+        return data["responses"]
+    return sum(item["responses"] for item in data["points" if view == "timeseries" else "rows"])
+
+
+def source_of(view, params):
+    from npshub.feedback import stats
+    from npshub.feedback.filters import StatsFilter
+
+    group = params.get("by") if view in ("breakdown", "ranking") else None
+    model = stats.rollup_for(StatsFilter.from_params(params), group)
+    return model._meta.db_table.replace("feedback_", "") if model else "raw"
+
+
+def timed(function, runs, budget=None, min_runs=3):
+    """Milliseconds of ``runs`` calls; with ``budget`` (seconds), stop early after ``min_runs``
+    once the calls have taken that long (slow raw-row queries)."""
+    samples, began = [], time.perf_counter()
     for _ in range(runs):
         started = time.perf_counter()
         function()
         samples.append((time.perf_counter() - started) * 1000)
+        if budget and len(samples) >= min_runs and time.perf_counter() - began > budget:
+            break
     return samples
 
 
@@ -445,8 +561,70 @@ def machine():
 
 
 def label(view, params):
-    return view + " " + " ".join(f"{k}={v}" for k, v in params.items() if k not in ("from",)) + (
-        f" from={params['from']}" if "from" in params else "")
+    detail = params.get("interval") or params.get("by")
+    filters_ = " ".join(f"{k}={v}" for k, v in params.items() if k not in ("interval", "by", "from", "to"))
+    dated = " 90d" if "from" in params else ""
+    return f"{view}{' ' + detail if detail else ''} | {filters_ or '-'}{dated}"
+
+
+def loaded_marker(args):
+    return DATA / f"loaded-{args.db}-{args.rows}.json"
+
+
+def prepare(args, result):
+    """Load (unless the same rows, shape and seed are there), rebuild the rollups, analyze."""
+    from npshub.feedback import rollups
+    from npshub.feedback.models import Response
+    from npshub.feedback.models.rollups import GRAINS
+
+    wanted = {"rows": args.rows, "shape": args.shape, "seed": args.seed, "url": database_url(args)}
+    marker = loaded_marker(args)
+    same = marker.exists() and json.loads(marker.read_text()) == wanted
+    if args.reload or not same or Response.objects.count() != args.rows:
+        marker.unlink(missing_ok=True)
+        result["load"] = load(args, args.rows)
+        started = time.monotonic()
+        written = rollups.rebuild(progress=lambda done, total, label: log(
+            f"  rebuild {done}/{total} {label} ({time.monotonic() - started:.1f} s)"))
+        result["rebuild_seconds"] = round(time.monotonic() - started, 1)
+        log(f"rollups rebuilt in {result['rebuild_seconds']} s: {written}")
+        started = time.monotonic()
+        analyze()
+        result["analyze_seconds"] = round(time.monotonic() - started, 1)
+        marker.write_text(json.dumps(wanted))
+    else:
+        log(f"{args.rows:,} {args.shape}-shaped responses already loaded (use --reload to regenerate)")
+    result["rollup_rows"] = {m._meta.db_table.replace("feedback_", ""): m.objects.count() for m in GRAINS}
+    result["distinct"] = {name: Response.objects.values(name).distinct().count()
+                          for name in ("segment", "product", "channel", "region", "team")}
+
+
+def measure(client, group, view, params, args):
+    runs = args.runs if group == "A" else args.combo_runs
+    body = client.get(view, params)  # warm-up (and the answer checked against the anchor)
+    client.get(view, params)
+    p50, p95 = percentiles(samples := timed(lambda: client.get(view, params), runs, args.budget))
+    sql, sql_args = anchor_sql(view, params)
+    counted = run_anchor(sql, sql_args)  # warm-up
+    anchor_p50, anchor_p95 = percentiles(timed(lambda: run_anchor(sql, sql_args), args.anchor_runs))
+    row = {"group": group, "query": label(view, params), "view": view, "params": params,
+           "source": source_of(view, params), "runs": len(samples), "http_p50_ms": p50, "http_p95_ms": p95,
+           "anchor_p50_ms": anchor_p50, "anchor_p95_ms": anchor_p95,
+           "same_count": counted == answered(view, body), "responses": counted}
+    row["slower_than_anchor"] = p50 > anchor_p50
+    if group == "A":
+        row["meets"] = p95 <= TARGET_A_P95
+    else:
+        row["meets"] = p95 <= TARGET_B_P95 and p50 <= target_b_p50(args.rows) and not row["slower_than_anchor"]
+    return row
+
+
+TARGET_A_P95 = 10.0
+TARGET_B_P95 = 1000.0
+
+
+def target_b_p50(rows):
+    return 100.0 if rows <= 1_000_000 else 300.0
 
 
 def main():
@@ -460,121 +638,102 @@ def main():
     env = dict(os.environ, DATABASE_URL=url, NPSHUB_VAR_DIR=str(DATA / "var"), DJANGO_DEBUG="0",
                SECRET_KEY=BENCH_SECRET_KEY, HTTPS="0")
     env.pop("REDIS_URL", None)
-    log(f"migrating {args.db} bench database")
+    began = time.monotonic()
+    result = {"date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "db": args.db,
+              "rows": args.rows, "shape": args.shape, "machine": machine(), "load_average_before": load_average()}
+    log(f"migrating {args.db} bench database (load average {result['load_average_before']})")
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     setup_django(url)
     from django.db import connection
 
-    from npshub.feedback import rollups
-    from npshub.feedback.models import Response
-
-    result = {"date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "db": args.db,
-              "rows": args.rows, "machine": machine(), "db_version": None}
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
         result["db_version"] = cursor.fetchone()[0].split(" on ")[0]
-    present = Response.objects.filter(external_id__startswith="b").count()
-    from npshub.feedback.models import DailySourceRollup
-
-    reload = args.reload or present != args.rows or Response.objects.count() != args.rows
-    if reload:
-        result["load"] = load(args, args.rows)
-    if reload or not DailySourceRollup.objects.exists():
-        started = time.monotonic()
-        written = rollups.rebuild(progress=lambda done, total, label: log(
-            f"  rebuild {done}/{total} {label} ({time.monotonic() - started:.1f} s)"))
-        result["rebuild_seconds"] = round(time.monotonic() - started, 1)
-        result["rollup_rows"] = written
-        log(f"rollups rebuilt in {result['rebuild_seconds']} s: {written}")
-        started = time.monotonic()
-        analyze()
-        log(f"analyze in {time.monotonic() - started:.1f} s")
-    else:
-        log(f"{present:,} bench responses already loaded (use --reload to regenerate)")
-        result["rollup_rows"] = {m._meta.db_table: m.objects.count()
-                                 for m in __import__("npshub.feedback.models.rollups", fromlist=["GRAINS"]).GRAINS}
-    end = datetime.date.today()
-    dashboard, other = queries(end)
+    prepare(args, result)
+    found = queries(datetime.date.today())
+    if args.only:
+        found = [q for q in found if q[0] == args.only]
+    log(f"{len(found)} queries ({sum(q[0] == 'A' for q in found)} in group A)")
     key = token()
-    from npshub.feedback import stats
-
     port = 8190 if args.db == "sqlite" else 8191
     server = start_server(url, port)
+    started = time.monotonic()
     try:
         client = Client(port, key)
-        # The floor: the same server answering /healthz (one SELECT 1, no auth, no statistics).
         for _ in range(3):
             client.get("/healthz", {})
         result["http_floor_p50_ms"], result["http_floor_p95_ms"] = percentiles(
-            timed(lambda: client.get("/healthz", {}), args.runs))
+            timed(lambda: client.get("/healthz", {}), 30))
         log(f"floor /healthz: p50 {result['http_floor_p50_ms']} p95 {result['http_floor_p95_ms']} ms")
         rows = []
-        for view, params in dashboard:
-            for _ in range(3):
-                client.get(view, params)  # warm-up
-            http_p50, http_p95 = percentiles(timed(lambda: client.get(view, params), args.runs))
-            rollup_p50, _ = percentiles(timed(lambda: call(view, params), max(args.runs // 2, 5)))
-            rollup = stats.rollup_for(StatsFilterFrom(params), params.get("by"))
-            if view != "ranking":
-                assert call(view, params) == call(view, params, force_raw=True), (view, params)
-                raw_p50, _ = percentiles(timed(lambda: call(view, params, force_raw=True), args.raw_runs))
-            else:
-                raw_p50 = None
-            row = {"query": label(view, params), "rollup": rollup._meta.db_table if rollup else "raw",
-                   "http_p50_ms": http_p50, "http_p95_ms": http_p95, "rollup_p50_ms": rollup_p50,
-                   "raw_p50_ms": raw_p50, "speedup": round(raw_p50 / rollup_p50) if raw_p50 else None}
+        for index, (group, view, params) in enumerate(found, 1):
+            row = measure(client, group, view, params, args)
             rows.append(row)
-            log(f"{row['query']}: http p50 {http_p50} p95 {http_p95} ms; raw {raw_p50} ms; x{row['speedup']}")
-        result["dashboard"] = rows
-        others = []
-        for view, params in other:
-            client.get(view, params)
-            p50, p95 = percentiles(timed(lambda: client.get(view, params), args.other_runs))
-            rollup = stats.rollup_for(StatsFilterFrom(params), params.get("by"))
-            others.append({"query": label(view, params), "rollup": rollup._meta.db_table if rollup else "raw",
-                           "http_p50_ms": p50, "http_p95_ms": p95, "max_ms": None})
-            log(f"other {others[-1]['query']}: http p50 {p50} p95 {p95} ms")
-        result["other"] = others
+            log(f"{index}/{len(found)} {group} {row['query']} [{row['source']}]: http p50 {row['http_p50_ms']} "
+                f"p95 {row['http_p95_ms']} ms; anchor p50 {row['anchor_p50_ms']} ms"
+                f"{'' if row['same_count'] else ' COUNT MISMATCH'}")
+        result["queries"] = rows
     finally:
         server.terminate()
         server.wait(timeout=10)
-    out = DATA / f"results-{args.db}-{args.rows}.json"
+    result["query_seconds"] = round(time.monotonic() - started, 1)
+    result["total_seconds"] = round(time.monotonic() - began, 1)
+    result["load_average_after"] = load_average()
+    out = DATA / f"results-{args.db}-{args.shape}-{args.rows}.json"
     out.write_text(json.dumps(result, indent=2))
     print_markdown(result)
     log(f"results in {out}")
 
 
-def StatsFilterFrom(params):  # noqa: N802 (reads like the class it builds)
-    from npshub.feedback.filters import StatsFilter
-
-    return StatsFilter.from_params(params)
+def load_average():
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def print_markdown(result):
+def print_markdown(result, worst=15):
     m = result["machine"]
-    print(f"\n### {result['db']} ({result['db_version']}), {result['rows']:,} responses, {result['date']}\n")
-    print(f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory']} RAM, Python {m['python']}; shared with "
-          "other work while measured.")
+    print(f"\n### {result['db']} ({result['db_version']}), {result['rows']:,} {result['shape']}-shaped responses, "
+          f"{result['date']}\n")
+    print(f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory']} RAM, Python {m['python']}; load average "
+          f"{result['load_average_before']} before, {result['load_average_after']} after (1, 5, 15 min).")
     if "load" in result:
         load_ = result["load"]
         print(f"Load: {load_['load_seconds']} s ({load_['rows_per_second']:,} rows/s), indexes "
-              f"{load_['index_seconds']} s, rebuild_rollups {result['rebuild_seconds']} s.")
-    print(f"Rollup rows: {result['rollup_rows']}")
-    if "http_floor_p50_ms" in result:
-        print(f"HTTP floor (GET /healthz on the same server): p50 {result['http_floor_p50_ms']} ms, "
-              f"p95 {result['http_floor_p95_ms']} ms.")
-    print()
-    print("| query | source | HTTP p50 ms | HTTP p95 ms | in-process rollup p50 ms | raw rows p50 ms | speed-up |")
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for row in result["dashboard"]:
-        print(f"| {row['query']} | {row['rollup'].replace('feedback_', '')} | {row['http_p50_ms']} | "
-              f"{row['http_p95_ms']} | {row['rollup_p50_ms']} | {row['raw_p50_ms'] or '-'} | "
-              f"{('x' + str(row['speedup'])) if row['speedup'] else '-'} |")
-    print("\nOther filter combinations (no covering rollup: raw rows):\n")
-    print("| query | HTTP p50 ms | HTTP p95 ms |")
-    print("|---|---:|---:|")
-    for row in result["other"]:
-        print(f"| {row['query']} | {row['http_p50_ms']} | {row['http_p95_ms']} |")
+              f"{load_['index_seconds']} s, rebuild_rollups {result['rebuild_seconds']} s, "
+              f"analyze {result['analyze_seconds']} s.")
+    print(f"Distinct values: {result['distinct']}. Rollup rows: {result['rollup_rows']}.")
+    print(f"HTTP floor (GET /healthz on the same server): p50 {result['http_floor_p50_ms']} ms, "
+          f"p95 {result['http_floor_p95_ms']} ms. Queries timed in {result['query_seconds']} s "
+          f"({result['total_seconds']} s in all).\n")
+    rows = result["queries"]
+    mismatched = [row["query"] for row in rows if not row["same_count"]]
+    if mismatched:
+        print(f"**Answer counts differing from the anchor's:** {', '.join(mismatched)}\n")
+    print("| group | target | queries | meet it | slower than anchor | from raw rows | median p95 ms | "
+          "worst p95 ms (query) |")
+    print("|---|---|---:|---:|---:|---:|---:|---|")
+    for group, target in (("A", f"p95 ≤ {TARGET_A_P95:g} ms"),
+                          ("B", f"p95 ≤ 1 s, p50 ≤ {target_b_p50(result['rows']):g} ms, ≤ anchor")):
+        chosen = [row for row in rows if row["group"] == group]
+        if not chosen:
+            continue
+        slowest = max(chosen, key=lambda row: row["http_p95_ms"])
+        print(f"| {group} | {target} | {len(chosen)} | {sum(row['meets'] for row in chosen)} | "
+              f"{sum(row['slower_than_anchor'] for row in chosen)} | {sum(row['source'] == 'raw' for row in chosen)} | "
+              f"{statistics.median(row['http_p95_ms'] for row in chosen):.1f} | "
+              f"{slowest['http_p95_ms']} (`{slowest['query'].replace('|', '·')}`) |")
+    for group in ("A", "B"):
+        chosen = sorted((row for row in rows if row["group"] == group), key=lambda row: -row["http_p95_ms"])
+        if not chosen:
+            continue
+        print(f"\nGroup {group}, the {min(worst, len(chosen))} slowest by HTTP p95:\n")
+        print("| query (view detail \\| filters) | answered from | HTTP p50 ms | HTTP p95 ms | anchor p50 ms | "
+              "HTTP ÷ anchor | meets |")
+        print("|---|---|---:|---:|---:|---:|---|")
+        for row in chosen[:worst]:
+            ratio = row["http_p50_ms"] / row["anchor_p50_ms"] if row["anchor_p50_ms"] else 0
+            print(f"| {row['query'].replace('|', '·')} | {row['source']} | {row['http_p50_ms']} | "
+                  f"{row['http_p95_ms']} | {row['anchor_p50_ms']} | {ratio:.2f} | "
+                  f"{'yes' if row['meets'] else '**no**'}{' (slower than anchor)' if row['slower_than_anchor'] else ''} |")
 
 
 if __name__ == "__main__":

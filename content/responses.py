@@ -6,6 +6,7 @@ import datetime
 import math
 import random
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -72,14 +73,12 @@ def _weighted(rng, items):
     return rng.choices([item[0] for item in items], weights=[item[1] for item in items])[0]
 
 
-def _nps_target(day_index, total_days, product, region, segment):
-    """Underlying NPS: a steady climb from about 18 to 38, a winter dip, and unit effects."""
-    trend = 18 + 20 * day_index / max(total_days, 1)
-    season = -6 * math.cos(2 * math.pi * (day_index % 365) / 365)
-    return trend + season + dict(PRODUCTS)[product] + dict(REGIONS)[region] + {s: e for s, _, e in SEGMENTS}[segment]
+def nps_target(day_index, total_days=730):
+    """Underlying NPS before unit effects: a steady climb from about 18 to 38 and a winter dip."""
+    return 18 + 20 * day_index / total_days - 6 * math.cos(2 * math.pi * (day_index % 365) / 365)
 
 
-def _score(rng, target):
+def draw_score(rng, target):
     # Split the target NPS into promoter / detractor shares with a realistic passive share.
     passive = 0.28
     promoters = max(0.02, min(0.95, (1 - passive + target / 100) / 2))
@@ -97,13 +96,13 @@ CSAT_SOURCES = {"survey", "call-centre"}
 CES_SOURCES = {"call-centre"}
 
 
-def _csat(rng, score):
+def draw_csat(rng, score):
     if rng.random() < 0.1:
         return None  # skipped
     return max(1, min(5, round(score / 2.5 + rng.uniform(-0.6, 1.4))))
 
 
-def _ces(rng, score):
+def draw_ces(rng, score):
     if rng.random() < 0.15:
         return None
     return max(1, min(7, round(6 - score / 2 + rng.uniform(-1.2, 1.2))))
@@ -123,6 +122,15 @@ class Shape:
     channel_teams: dict
     opens: dict = field(default_factory=dict)
     varied_comments: bool = False  # an order number in half the comments, as real text is rarely repeated
+
+    def effect(self, product, region, segment):
+        """The NPS points a product, a region and a segment add to the underlying score."""
+        effects = self.effects
+        return effects[product] + effects[region] + effects[segment]
+
+    @cached_property
+    def effects(self):
+        return {**dict(self.products), **dict(self.regions), **{s: e for s, _, e in self.segments}}
 
 
 DEMO = Shape(SEGMENTS, PRODUCTS, REGIONS, CHANNELS, STORE_TEAMS, CHANNEL_TEAMS)
@@ -148,6 +156,28 @@ def company_shape():
     return Shape([*SEGMENTS, ("corporate", 0.1, -2)], products, regions, CHANNELS, stores, channel_teams, opens, True)
 
 
+SOURCE_SHARES = [(slug, share) for slug, _, _, share in SOURCES]
+
+
+def draw_unit(rng, shape, day_index):
+    """(source, channel, segment, product, region, team) of one answer on ``day_index``: stores and
+    products not yet open (``shape.opens``) are not drawn."""
+    opens = shape.opens
+    source = _weighted(rng, SOURCE_SHARES)
+    channel = rng.choice(shape.channels[source])
+    segment = _weighted(rng, [(s, w) for s, w, _ in shape.segments])
+    product, region = rng.choice(shape.products)[0], rng.choice(shape.regions)[0]
+    while opens.get(product, 0) > day_index:
+        product = rng.choice(shape.products)[0]
+    if channel == "store":
+        team = rng.choice(shape.store_teams[region])
+        if opens.get(team, 0) > day_index:
+            team = shape.store_teams[region][0]
+    else:
+        team = shape.channel_teams[channel]
+    return source, channel, segment, product, region, team
+
+
 def generate_records(count, end=None, seed=42, shape=DEMO):
     """Yield ``count`` records (dicts of the CSV contract's fields, plus ``source`` and the contact's
     ``customer_*`` fields) over the two years before ``end``; the same ones for the same arguments."""
@@ -157,28 +187,13 @@ def generate_records(count, end=None, seed=42, shape=DEMO):
     start = end - datetime.timedelta(days=total_days)
     extra = random.Random(seed + 1)  # CSAT/CES draws, apart so the other demo values stay as they were
     words = random.Random(seed + 2)  # the comments' wording, apart for the same reason
-    effects = {**dict(shape.products), **dict(shape.regions), **{s: e for s, _, e in shape.segments}}
-    source_shares = [(slug, share) for slug, _, _, share in SOURCES]
-    opens = shape.opens
     for n in range(count):
         # Later days get more answers: the programme grows.
         day_index = int(total_days * math.sqrt(rng.random()))
         day = start + datetime.timedelta(days=day_index)
         moment = datetime.datetime.combine(day, datetime.time(rng.randint(8, 21), rng.randint(0, 59)))
-        source = _weighted(rng, source_shares)
-        channel = rng.choice(shape.channels[source])
-        segment = _weighted(rng, [(s, w) for s, w, _ in shape.segments])
-        product, region = rng.choice(shape.products)[0], rng.choice(shape.regions)[0]
-        while opens.get(product, 0) > day_index:
-            product = rng.choice(shape.products)[0]
-        if channel == "store":
-            team = rng.choice(shape.store_teams[region])
-            if opens.get(team, 0) > day_index:
-                team = shape.store_teams[region][0]
-        else:
-            team = shape.channel_teams[channel]
-        target = 18 + 20 * day_index / total_days - 6 * math.cos(2 * math.pi * (day_index % 365) / 365)
-        score = _score(rng, target + effects[product] + effects[region] + effects[segment])
+        source, channel, segment, product, region, team = draw_unit(rng, shape, day_index)
+        score = draw_score(rng, nps_target(day_index, total_days) + shape.effect(product, region, segment))
         category = nps.category(score)
         language = "ru" if rng.random() < 0.55 else "en"
         comment = ""
@@ -190,8 +205,8 @@ def generate_records(count, end=None, seed=42, shape=DEMO):
         consent = rng.random() < 0.35
         record = {
             "source": source, "external_id": f"demo-{n}", "submitted_at": moment, "score": score,
-            "csat": _csat(extra, score) if source in CSAT_SOURCES else None,
-            "ces": _ces(extra, score) if source in CES_SOURCES else None,
+            "csat": draw_csat(extra, score) if source in CSAT_SOURCES else None,
+            "ces": draw_ces(extra, score) if source in CES_SOURCES else None,
             "comment": comment, "segment": segment, "product": product, "channel": channel, "region": region,
             "team": team, "language": language, "callback_consent": consent, "data_consent": consent,
             "customer_name": "", "customer_phone": "", "customer_email": "",
