@@ -18,8 +18,8 @@ import os
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, DateField, Q, Sum
+from django.db.models.functions import Trunc
 from django.utils import timezone
 
 from npshub.feedback.models import DIMENSIONS, Response, Source
@@ -111,22 +111,22 @@ _RAW_MEASURES = {
 }
 
 
-def _raw_rows(stats_filter):
-    queryset = stats_filter.apply(Response.objects.order_by())
-    return queryset.annotate(local_day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()))
-
-
 def _measured(stats_filter, group=None, force_raw=False):
     """Summed measures (group None) or [(group value, measures)] ordered by the group value;
-    ``group`` is "day" (local day), "source" (slug) or a dimension."""
-    model = None if force_raw else rollup_for(stats_filter, None if group == "day" else group)
+    ``group`` is a period of INTERVALS (its first local day: the rollups answer by day, raw rows by
+    the period itself, grouped in SQL), "source" (slug) or a dimension."""
+    model = None if force_raw else rollup_for(stats_filter, None if group in INTERVALS else group)
     if model is not None:
-        return _rollup_query(model, stats_filter, group)
-    queryset = _raw_rows(stats_filter)
+        return _rollup_query(model, stats_filter, "day" if group in INTERVALS else group)
+    queryset = stats_filter.apply(Response.objects.order_by())
     if group is None:
         row = queryset.aggregate(**_RAW_MEASURES)
         return {name: int(row[name] or 0) for name in MEASURES}
-    column = {"day": "local_day", "source": "source__slug"}.get(group, group)
+    column = "source__slug" if group == "source" else group
+    if group in INTERVALS:  # the period's first day in the site's time zone
+        column = "local_period"
+        queryset = queryset.annotate(local_period=Trunc(
+            "submitted_at", group, output_field=DateField(), tzinfo=timezone.get_current_timezone()))
     rows = queryset.values(column).annotate(**_RAW_MEASURES).order_by(column)
     return [(row[column], {name: int(row[name] or 0) for name in MEASURES}) for row in rows]
 
@@ -168,7 +168,7 @@ def timeseries(stats_filter, interval="month", force_raw=False):
     if interval not in INTERVALS:
         raise ValueError(f"interval must be one of {INTERVALS}")
     periods = {}
-    for day, measures in _measured(stats_filter, "day", force_raw=force_raw):
+    for day, measures in _measured(stats_filter, interval, force_raw=force_raw):
         start = period_start(_as_date(day), interval)
         totals = periods.setdefault(start, dict.fromkeys(MEASURES, 0))
         for name in MEASURES:
