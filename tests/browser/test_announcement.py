@@ -2,25 +2,16 @@
 the admin, sees the size of its audience, sends, and a real SMTP server (aiosmtpd) receives it only
 for the audience: the right department and language, not the employee who unsubscribed."""
 
-import pytest
 from playwright.sync_api import expect
 
 from npshub.digest.models import Announcement, EmailPreference
 from tests import factories as f
 from tests.browser.helpers import sign_in
-from tests.npshub.digest.conftest import start_smtp_server
+from tests.npshub.digest.conftest import smtp_server  # noqa: F401 (the digest tests' real SMTP server fixture)
 
 
-@pytest.fixture
-def smtp(tmp_path, settings):
-    server = start_smtp_server(tmp_path)
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", server.port, False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield server
-    server.stop()
-
-
-def test_an_announcement_reaches_only_its_audience(live_server, page, phone_page, smtp):
+def test_an_announcement_reaches_only_its_audience(live_server, page, phone_page, smtp_server):
+    smtp = smtp_server
     org = f.org()
     anna = f.user("employee", team=org.retail_team, language="ru", first_name="Anna")
     boris = f.user("caller", team=org.retail_team, language="ru", first_name="Boris")
