@@ -48,7 +48,7 @@ def test_caller_journey_and_employee_sees_nothing(live_server, demo, page, brows
     page.fill("textarea[name=notes]", "Listened, apologised and arranged a replacement.")
     page.check("input[name=resolved]")
     page.click("text=Save the outcome")
-    assert "Thank you for closing the loop" in page.content()
+    page.locator("text=Thank you for closing the loop").first.wait_for()  # the redirect has landed
     callback = Callback.objects.get(pk=callback_id)
     assert callback.status == "done" and callback.outcome == "reached" and callback.resolved
 

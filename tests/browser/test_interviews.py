@@ -92,6 +92,8 @@ def test_researcher_uploads_and_an_employee_finds_it_by_topic(live_server, page,
     assert duration > 0.5
     # The masked page: no name, no contact, no transcript.
     phone_page.click(f"#interview-{item.pk} h2 a")
+    phone_page.wait_for_url(re.compile(rf"/callbacks/interviews/{item.pk}/$"))
+    phone_page.wait_for_load_state("load")
     detail = phone_page.content()
     assert "lid stiff" in detail and "Olivia" not in detail and "olivia@example.org" not in detail
     assert "sticks every morning" not in detail
