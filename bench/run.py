@@ -340,7 +340,7 @@ def print_markdown(result, worst=15):
             continue
         slowest = max(chosen, key=lambda row: row["http_p95_ms"])
         print(f"| {group} | {target} | {len(chosen)} | {sum(row['meets'] for row in chosen)} | "
-              f"{sum(row['slower_than_anchor'] for row in chosen)} | {sum(row['source'] == 'raw' for row in chosen)} | "
+              f"{sum(row['slower_than_anchor'] for row in chosen)} | {sum('raw' in row['source'].split('+') for row in chosen)} | "
               f"{statistics.median(row['http_p95_ms'] for row in chosen):.1f} | "
               f"{slowest['http_p95_ms']} (`{slowest['query'].replace('|', '·')}`) |")
     for group in ("A", "B"):

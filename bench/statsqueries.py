@@ -147,9 +147,9 @@ def answered(view, body):
 
 
 def source_of(view, params):
-    from npshub.feedback import stats
+    """The tables the query reads ("monthlyteamrollup+dailyteamrollup", "raw", ...)."""
+    from npshub.feedback import rollup_reads
     from npshub.feedback.filters import StatsFilter
 
-    group = params.get("by") if view in ("breakdown", "ranking") else None
-    model = stats.rollup_for(StatsFilter.from_params(params), group)
-    return model._meta.db_table.replace("feedback_", "") if model else "raw"
+    group = params.get("by") if view in ("breakdown", "ranking") else params.get("interval")
+    return rollup_reads.describe(StatsFilter.from_params(params), group)

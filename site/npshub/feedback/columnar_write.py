@@ -188,14 +188,16 @@ class Writer:
             "csat_n": pc.is_valid(csat), "csat_good": pc.fill_null(pc.greater_equal(csat, 4), False),
             "ces_n": pc.is_valid(ces), "ces_sum": pc.fill_null(ces, 0),
         }
+        local_day = pc.utf8_slice_codeunits(col["submitted_text"], 0, 10)  # YYYY-MM-DD, local time
         table = pa.table({
-            "day": pc.utf8_slice_codeunits(col["submitted_text"], 0, 10), "source_id": values["source_id"],
+            "day": local_day, "month": pc.binary_join_element_wise(pc.utf8_slice_codeunits(local_day, 0, 8), "01", ""),
+            "source_id": values["source_id"],
             **{name: col[name] for name in DIMENSIONS},
             **{name: pc.fill_null(pc.cast(array, pa.int64()), 0) for name, array in measures.items()},
         })
         grains = []
-        for model in GRAINS:
-            keys = ["day", "source_id", *model.dimensions]
+        for model in GRAINS:  # a monthly rollup's "day" is its month's first day
+            keys = [model.period, "source_id", *model.dimensions]
             grouped = table.group_by(keys, use_threads=False).aggregate([(name, "sum") for name in MEASURES])
             grouped = grouped.sort_by([(key, "ascending") for key in keys])  # rows locked in one order, as on the row path
             grains.append((model, list(zip(*[grouped.column(key).to_pylist() for key in keys],

@@ -1,4 +1,4 @@
-"""Incremental maintenance and bulk rebuild of the daily rollups (models/rollups.py).
+"""Incremental maintenance and bulk rebuild of the daily and monthly rollups (models/rollups.py).
 
 ``apply(added=(), removed=())`` is called by ingestion inside its transaction with the responses
 it stored (``added``) and, for updated responses, their previous versions (``removed``). It
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from npshub.feedback import bulk, nps
 from npshub.feedback.models.rollups import GRAINS, MEASURES
+from npshub.feedback.periods import period_start
 
 def local_day(moment, tz=None):
     """The rollup day of a moment: its date in the site time zone (``tz``, looked up when not given)."""
@@ -43,22 +44,31 @@ def measures_of(response):
 
 
 def _deltas(added, removed):
-    """{model: {key: [measure deltas]}} with keys (day, source_id, *dimension values)."""
-    deltas = {model: defaultdict(lambda: [0] * len(MEASURES)) for model in GRAINS}
+    """{model: {key: [measure deltas]}} with keys (period start, source_id, *dimension values).
+
+    Each response is counted once, into a cube keyed by day, source and every dimension; each
+    rollup then folds the cube (far fewer keys than responses in a batch) into its own grain."""
+    from npshub.feedback.models import DIMENSIONS
+
+    cube = defaultdict(lambda: [0] * len(MEASURES))
     tz = timezone.get_current_timezone()
     for responses, sign in ((added, 1), (removed, -1)):
         for response in responses:
-            day = local_day(response.submitted_at, tz)
-            values = measures_of(response)
-            for model in GRAINS:
-                key = (day, response.source_id, *(getattr(response, name) or "" for name in model.dimensions))
-                row = deltas[model][key]
-                for index, value in enumerate(values):
-                    row[index] += sign * value
-    return {
-        model: {key: row for key, row in rows.items() if any(row)}
-        for model, rows in deltas.items()
-    }
+            key = (local_day(response.submitted_at, tz), response.source_id,
+                   *(getattr(response, name) or "" for name in DIMENSIONS))
+            row = cube[key]
+            for index, value in enumerate(measures_of(response)):
+                row[index] += sign * value
+    deltas = {}
+    for model in GRAINS:
+        positions = [2 + DIMENSIONS.index(name) for name in model.dimensions]
+        rows = defaultdict(lambda: [0] * len(MEASURES))
+        for key, values in cube.items():
+            row = rows[(period_start(key[0], model.period), key[1], *(key[p] for p in positions))]
+            for index, value in enumerate(values):
+                row[index] += value
+        deltas[model] = {key: row for key, row in rows.items() if any(row)}
+    return deltas
 
 
 def _columns(model):
@@ -106,6 +116,8 @@ def _cube_queryset():
 
 
 CUBE = "npshub_rollup_cube"
+# The first day of a cube row's month (its day column is a date on PostgreSQL, ISO text on SQLite).
+_MONTH_START = {"postgresql": "CAST(date_trunc('month', day) AS date)", "sqlite": "date(day, 'start of month')"}
 
 
 def rebuild(progress=None):
@@ -145,9 +157,12 @@ def rebuild(progress=None):
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"DELETE FROM {table}")
             keys = ", ".join(_columns(model))
+            selected = ", ".join((_MONTH_START[connection.vendor] if model.period == "month" else "day",
+                                  *_columns(model)[1:]))
             sums = ", ".join(f"SUM({name})" for name in MEASURES)
             cursor.execute(
-                f"INSERT INTO {table} ({keys}, {', '.join(MEASURES)}) SELECT {keys}, {sums} FROM {CUBE} GROUP BY {keys}"
+                f"INSERT INTO {table} ({keys}, {', '.join(MEASURES)}) SELECT {selected}, {sums} FROM {CUBE} "
+                f"GROUP BY {selected}"
             )
             written[model._meta.db_table] = cursor.rowcount
             if progress:

@@ -1,9 +1,8 @@
 """NPS statistics for any StatsFilter: summary, time series, breakdowns, comparisons, rankings.
 
-Answers come from the smallest daily rollup (models/rollups.py) that keeps every dimension the
-filter and the grouping need; a combination no rollup covers is computed from the raw rows
-(indexed by dimension and date). Both paths give the same numbers (tests/npshub/feedback/
-test_rollups_property.py proves it).
+Answers come from the rollups (monthly for whole months, daily for the rest) or, where no rollup
+covers a query, from the raw rows: ``rollup_reads.measured`` plans and reads them. Every path gives
+the same numbers (tests/npshub/feedback/test_rollups_property.py proves it).
 
 Every score result carries the contract fields ``nps, responses, promoters, passives,
 detractors, margin_of_error`` plus ``small_sample`` (fewer answers than NPSHUB_SMALL_SAMPLE),
@@ -12,22 +11,17 @@ detractors, margin_of_error`` plus ``small_sample`` (fewer answers than NPSHUB_S
 (null and 0 when no source asked them). A 0 is a detractor.
 """
 
-import datetime
 import math
 import os
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Count, DateField, Q, Sum
-from django.db.models.functions import Trunc
-from django.utils import timezone
 
-from npshub.feedback.models import DIMENSIONS, Response, Source
-from npshub.feedback.models.rollups import GRAINS, MEASURES
-from npshub.feedback import nps
+from npshub.feedback.models import DIMENSIONS
+from npshub.feedback.models.rollups import MEASURES
 from npshub.feedback.nps import one_decimal, score_result
+from npshub.feedback.periods import INTERVALS, period_start
+from npshub.feedback.rollup_reads import measured
 
-INTERVALS = ("day", "week", "month")
 BREAKDOWNS = (*DIMENSIONS, "source")
 Z_95 = 1.96
 
@@ -46,89 +40,6 @@ def small_sample_threshold():
 
 def ranking_min_responses():
     return setting("NPSHUB_RANKING_MIN_RESPONSES", 30)
-
-
-# --- where the numbers come from -------------------------------------------------------------
-
-def rollup_for(stats_filter, group_by=None):
-    """The smallest rollup model keeping every dimension the query needs, or None (raw rows)."""
-    needed = set(stats_filter.dimensions)
-    if group_by and group_by != "source":
-        needed.add(group_by)
-    for model in GRAINS:
-        if needed <= set(model.dimensions):
-            return model
-    return None
-
-
-def _rollup_query(model, stats_filter, group=None):
-    """One SELECT of summed measures over a rollup table, optionally grouped by ``group``
-    ("day", "source" or a dimension). Plain SQL: for these tiny reads the ORM's query
-    compilation would cost more than the database does."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    source_table = connection.ops.quote_name(Source._meta.db_table)
-    where, params, joins = [], [], ""
-    if stats_filter.date_from:
-        where.append("r.day >= %s")
-        params.append(connection.ops.adapt_datefield_value(stats_filter.date_from))
-    if stats_filter.date_to:
-        where.append("r.day <= %s")
-        params.append(connection.ops.adapt_datefield_value(stats_filter.date_to))
-    for name, values in sorted(stats_filter.dimensions.items()):
-        where.append(f"r.{name} IN ({', '.join(['%s'] * len(values))})")
-        params.extend(values)
-    if stats_filter.sources or group == "source":
-        joins = f" JOIN {source_table} s ON s.id = r.source_id"
-    if stats_filter.sources:
-        where.append(f"s.slug IN ({', '.join(['%s'] * len(stats_filter.sources))})")
-        params.extend(stats_filter.sources)
-    sums = ", ".join(f"COALESCE(SUM(r.{name}), 0)" for name in MEASURES)
-    column = None if group is None else "s.slug" if group == "source" else f"r.{group}"
-    sql = f"SELECT {column + ', ' if column else ''}{sums} FROM {table} r{joins}"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    if column:
-        sql += f" GROUP BY {column} ORDER BY {column}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if column is None:
-        return dict(zip(MEASURES, map(int, rows[0])))  # PostgreSQL sums bigints as numeric
-    return [(row[0], dict(zip(MEASURES, map(int, row[1:])))) for row in rows]
-
-
-def _as_date(value):
-    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-_RAW_MEASURES = {
-    **nps.category_counts(),
-    "skipped": Count("pk", filter=Q(score__isnull=True)),
-    "csat_n": Count("csat"),
-    "csat_good": Count("pk", filter=Q(csat__gte=4)),
-    "ces_n": Count("ces"),
-    "ces_sum": Sum("ces", default=0),
-}
-
-
-def _measured(stats_filter, group=None, force_raw=False):
-    """Summed measures (group None) or [(group value, measures)] ordered by the group value;
-    ``group`` is a period of INTERVALS (its first local day: the rollups answer by day, raw rows by
-    the period itself, grouped in SQL), "source" (slug) or a dimension."""
-    model = None if force_raw else rollup_for(stats_filter, None if group in INTERVALS else group)
-    if model is not None:
-        return _rollup_query(model, stats_filter, "day" if group in INTERVALS else group)
-    queryset = stats_filter.apply(Response.objects.order_by())
-    if group is None:
-        row = queryset.aggregate(**_RAW_MEASURES)
-        return {name: int(row[name] or 0) for name in MEASURES}
-    column = "source__slug" if group == "source" else group
-    if group in INTERVALS:  # the period's first day in the site's time zone
-        column = "local_period"
-        queryset = queryset.annotate(local_period=Trunc(
-            "submitted_at", group, output_field=DateField(), tzinfo=timezone.get_current_timezone()))
-    rows = queryset.values(column).annotate(**_RAW_MEASURES).order_by(column)
-    return [(row[column], {name: int(row[name] or 0) for name in MEASURES}) for row in rows]
 
 
 # --- score results ---------------------------------------------------------------------------
@@ -151,16 +62,7 @@ def _answered(measures):
 
 
 def summary(stats_filter, force_raw=False):
-    return result(_measured(stats_filter, force_raw=force_raw))
-
-
-def period_start(day, interval):
-    """The first day of ``day``'s period: itself, its ISO week's Monday, or its month's 1st."""
-    if interval == "week":
-        return day - datetime.timedelta(days=day.weekday())
-    if interval == "month":
-        return day.replace(day=1)
-    return day
+    return result(measured(stats_filter, force_raw=force_raw))
 
 
 def timeseries(stats_filter, interval="month", force_raw=False):
@@ -168,8 +70,8 @@ def timeseries(stats_filter, interval="month", force_raw=False):
     if interval not in INTERVALS:
         raise ValueError(f"interval must be one of {INTERVALS}")
     periods = {}
-    for day, measures in _measured(stats_filter, interval, force_raw=force_raw):
-        start = period_start(_as_date(day), interval)
+    for day, measures in measured(stats_filter, interval, force_raw=force_raw):
+        start = period_start(day, interval)
         totals = periods.setdefault(start, dict.fromkeys(MEASURES, 0))
         for name in MEASURES:
             totals[name] += measures[name]
@@ -186,7 +88,7 @@ def breakdown(stats_filter, by, force_raw=False):
         raise ValueError(f"by must be one of {BREAKDOWNS}")
     return [
         {"key": key, **result(measures)}
-        for key, measures in _measured(stats_filter, by, force_raw=force_raw)
+        for key, measures in measured(stats_filter, by, force_raw=force_raw)
         if _answered(measures)
     ]
 

@@ -66,22 +66,46 @@ def test_breakdown_by_segment_and_source(api, responses):
     assert api.get("/api/v1/nps/breakdown/").status_code == 400
 
 
-def test_uncovered_filters_fall_back_to_raw_rows(api, responses):
-    from npshub.feedback import stats
+def test_whole_months_read_the_monthly_tier_and_partial_ones_by_day_or_raw_rows(api, responses):
+    from npshub.feedback import rollup_reads, stats
     from npshub.feedback.filters import StatsFilter
-    from npshub.feedback.models import DailyProductSegmentRollup
-    from npshub.feedback.models.rollups import GRAINS
+    from npshub.feedback.models import (
+        DailyProductSegmentRollup, MonthlyCubeRollup, MonthlyPlaceRollup, MonthlyProductSegmentRollup,
+        MonthlySourceRollup,
+    )
+    from npshub.feedback.models.rollups import DAILY, MONTHLY
+    from npshub.feedback.rollup_reads import Part
 
     covered = StatsFilter(dimensions={"segment": ("vip",)})
-    uncovered = StatsFilter(dimensions={"segment": ("vip",), "team": ("",)})  # no rollup has both
-    assert stats.rollup_for(covered) is DailyProductSegmentRollup
-    assert stats.rollup_for(uncovered) is None
-    assert stats.rollup_for(StatsFilter(), group_by="source") is GRAINS[0]
-    # With the rollups emptied, only the raw-row path still sees the responses.
-    for model in GRAINS:
+    uncovered = StatsFilter(dimensions={"segment": ("vip",), "team": ("",)})  # no daily rollup has both
+    assert rollup_reads.rollup_for(covered) is DailyProductSegmentRollup
+    assert rollup_reads.rollup_for(uncovered) is None
+    assert rollup_reads.rollup_for(uncovered, tier=MONTHLY) is MonthlyPlaceRollup
+    assert rollup_reads.rollup_for(uncovered, "product", MONTHLY) is MonthlyCubeRollup
+    assert rollup_reads.rollup_for(StatsFilter(), "source", MONTHLY) is MonthlySourceRollup
+    # January whole, then February 1..2: the month from the monthly tier, the two days raw (no daily rollup).
+    january_on = StatsFilter(datetime.date(2026, 1, 1), datetime.date(2026, 2, 2), uncovered.dimensions)
+    assert rollup_reads.plan(january_on) == [
+        Part(MonthlyPlaceRollup, StatsFilter(datetime.date(2026, 1, 1), datetime.date(2026, 1, 1), uncovered.dimensions)),
+        Part(None, StatsFilter(datetime.date(2026, 2, 1), datetime.date(2026, 2, 2), uncovered.dimensions)),
+    ]
+    assert rollup_reads.describe(january_on, "week") == "raw"  # weeks are read by day
+    assert rollup_reads.describe(StatsFilter(datetime.date(2026, 1, 10)), "product") == (
+        "monthlyproductsegmentrollup+dailyproductsegmentrollup")
+    assert stats.summary(covered)["responses"] == stats.summary(covered, force_raw=True)["responses"] == 2
+    # With the daily tier emptied, open ranges still count everything (monthly), day series nothing.
+    for model in DAILY:
+        model.objects.all().delete()
+    assert stats.summary(StatsFilter())["responses"] == 4
+    assert stats.timeseries(StatsFilter(), "day") == []
+    assert stats.summary(january_on)["responses"] == 2  # January's two vip answers, from the monthly tier
+    assert stats.summary(StatsFilter(datetime.date(2026, 1, 1), datetime.date(2026, 1, 31)))["responses"] == 3
+    assert stats.summary(StatsFilter(datetime.date(2026, 1, 2), datetime.date(2026, 1, 31)))["responses"] == 0
+    # And with the monthly tier emptied too, only the raw-row path still sees the responses.
+    for model in MONTHLY:
         model.objects.all().delete()
     assert stats.summary(covered)["responses"] == 0
-    assert stats.summary(uncovered)["responses"] == 2
+    assert stats.summary(covered, force_raw=True)["responses"] == 2
     assert api.get("/api/v1/nps/summary/?segment=vip&team=").json()["responses"] == 0  # blank = no filter
 
 

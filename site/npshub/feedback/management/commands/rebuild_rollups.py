@@ -1,4 +1,4 @@
-"""python manage.py rebuild_rollups: recompute every daily rollup from the raw responses."""
+"""python manage.py rebuild_rollups: recompute every daily and monthly rollup from the raw responses."""
 
 import time
 
