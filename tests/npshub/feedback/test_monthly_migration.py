@@ -1,5 +1,5 @@
-"""Migration 0012 fills the monthly rollups of an install that already has responses, with the same
-rows as ``rollups.rebuild`` writes."""
+"""Migration 0012 fills the rollups it adds (the monthly tier, three daily grains) of an install that
+already has responses, with the same rows as ``rollups.rebuild`` writes."""
 
 import datetime
 
@@ -9,6 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from npshub.feedback import rollups
+from npshub.feedback.models import DailyChannelRollup, DailyProductRollup, DailySegmentRollup
 from npshub.feedback.models.rollups import MEASURES, MONTHLY
 
 BEFORE = [("feedback", "0011_response_indexes_for_bulk_writes")]
@@ -25,7 +26,8 @@ def migrate(targets):
 def snapshot():
     return {model._meta.db_table: sorted(
         (str(row["day"]), row["source_id"], *(row[name] for name in model.dimensions), *(row[m] for m in MEASURES))
-        for row in model.objects.values()) for model in MONTHLY}
+        for row in model.objects.values())
+        for model in (*MONTHLY, DailyChannelRollup, DailySegmentRollup, DailyProductRollup)}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -49,6 +51,8 @@ def test_the_migration_fills_the_monthly_rollups_from_existing_responses():
             ("2026-01-01", shop.pk, 1, 0, 1, 0, 1, 1, 0, 0), ("2026-02-01", shop.pk, 0, 0, 0, 1, 1, 0, 0, 0),
             ("2026-03-01", shop.pk, 0, 1, 0, 0, 0, 0, 0, 0)]
         assert len(filled["feedback_monthlycuberollup"]) == 4
+        assert [row[:3] for row in filled["feedback_dailyproductrollup"]] == [
+            ("2026-01-31", shop.pk, "kettle"), ("2026-02-01", shop.pk, "kettle"), ("2026-03-15", shop.pk, "kettle")]
         rollups.rebuild()
         assert snapshot() == filled
     finally:

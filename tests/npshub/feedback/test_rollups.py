@@ -129,5 +129,5 @@ def test_rebuild_rollups_command_reports_progress():
     call_command("rebuild_rollups", stdout=out)
     assert DailySourceRollup.objects.get().promoters == 1
     text = out.getvalue()
-    assert "1/12 raw responses grouped" in text and "feedback_dailyteamrollup" in text and "12/12" in text
+    assert "1/15 raw responses grouped" in text and "feedback_dailyteamrollup" in text and "15/15" in text
     assert "feedback_monthlycuberollup: 1 rows" in text

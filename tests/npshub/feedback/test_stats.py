@@ -70,15 +70,15 @@ def test_whole_months_read_the_monthly_tier_and_partial_ones_by_day_or_raw_rows(
     from npshub.feedback import rollup_reads, stats
     from npshub.feedback.filters import StatsFilter
     from npshub.feedback.models import (
-        DailyProductSegmentRollup, MonthlyCubeRollup, MonthlyPlaceRollup, MonthlyProductSegmentRollup,
-        MonthlySourceRollup,
+        DailyProductSegmentRollup, DailySegmentRollup, MonthlyCubeRollup, MonthlyPlaceRollup, MonthlySourceRollup,
     )
     from npshub.feedback.models.rollups import DAILY, MONTHLY
     from npshub.feedback.rollup_reads import Part
 
     covered = StatsFilter(dimensions={"segment": ("vip",)})
     uncovered = StatsFilter(dimensions={"segment": ("vip",), "team": ("",)})  # no daily rollup has both
-    assert rollup_reads.rollup_for(covered) is DailyProductSegmentRollup
+    assert rollup_reads.rollup_for(covered) is DailySegmentRollup
+    assert rollup_reads.rollup_for(covered, "product") is DailyProductSegmentRollup
     assert rollup_reads.rollup_for(uncovered) is None
     assert rollup_reads.rollup_for(uncovered, tier=MONTHLY) is MonthlyPlaceRollup
     assert rollup_reads.rollup_for(uncovered, "product", MONTHLY) is MonthlyCubeRollup
@@ -91,7 +91,7 @@ def test_whole_months_read_the_monthly_tier_and_partial_ones_by_day_or_raw_rows(
     ]
     assert rollup_reads.describe(january_on, "week") == "raw"  # weeks are read by day
     assert rollup_reads.describe(StatsFilter(datetime.date(2026, 1, 10)), "product") == (
-        "monthlyproductsegmentrollup+dailyproductsegmentrollup")
+        "monthlyproductsegmentrollup+dailyproductrollup")
     assert stats.summary(covered)["responses"] == stats.summary(covered, force_raw=True)["responses"] == 2
     # With the daily tier emptied, open ranges still count everything (monthly), day series nothing.
     for model in DAILY:

@@ -6,7 +6,8 @@ from django.db.models import Count, DateField, Q, Sum
 from django.db.models.functions import Trunc
 from django.utils import timezone
 
-MONTHLY = {  # model name: the dimensions it keeps (as models/rollups.py declared them at this migration)
+ADDED = {  # model name: the dimensions it keeps (as models/rollups.py declared them at this migration)
+    "DailyChannelRollup": ("channel",), "DailySegmentRollup": ("segment",), "DailyProductRollup": ("product",),
     "MonthlySourceRollup": (), "MonthlyRegionChannelRollup": ("region", "channel"), "MonthlyTeamRollup": ("team",),
     "MonthlyProductSegmentRollup": ("product", "segment"),
     "MonthlyPlaceRollup": ("segment", "region", "channel", "team"),
@@ -15,26 +16,28 @@ MONTHLY = {  # model name: the dimensions it keeps (as models/rollups.py declare
 }
 
 
-def fill_monthly_rollups(apps, schema_editor):
-    """An install with responses gets its monthly rollups from them: one GROUP BY per table (the same
+def fill_new_rollups(apps, schema_editor):
+    """An install with responses gets its new (monthly and daily) rollups from them: one GROUP BY per table (the same
     sums as ``npshub.feedback.rollups.rebuild`` and ``nps.category_counts``, frozen here as a migration
     must be; a fresh database has nothing to do)."""
     Response = apps.get_model("feedback", "Response")
     if not Response.objects.exists():
         return
-    month = Trunc("submitted_at", "month", output_field=DateField(), tzinfo=timezone.get_current_timezone())
+    tz = timezone.get_current_timezone()
     measures = {
         "promoters": Count("pk", filter=Q(score__gte=9)), "passives": Count("pk", filter=Q(score__in=(7, 8))),
         "detractors": Count("pk", filter=Q(score__lte=6)), "skipped": Count("pk", filter=Q(score__isnull=True)),
         "csat_n": Count("csat"), "csat_good": Count("pk", filter=Q(csat__gte=4)), "ces_n": Count("ces"),
         "ces_sum": Sum("ces", default=0),
     }
-    for name, dimensions in MONTHLY.items():
+    for name, dimensions in ADDED.items():
         model = apps.get_model("feedback", name)
-        rows = (Response.objects.order_by().annotate(month=month).values("month", "source_id", *dimensions)
+        period = Trunc("submitted_at", "month" if name.startswith("Monthly") else "day", output_field=DateField(),
+                       tzinfo=tz)
+        rows = (Response.objects.order_by().annotate(period=period).values("period", "source_id", *dimensions)
                 .annotate(**measures))
         model.objects.bulk_create(
-            (model(day=row.pop("month"), **{key: (value or "") if key in dimensions else value
+            (model(day=row.pop("period"), **{key: (value or "") if key in dimensions else value
                                             for key, value in row.items()}) for row in rows.iterator()),
             batch_size=2000,
         )
@@ -47,6 +50,69 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.CreateModel(
+            name='DailyChannelRollup',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('day', models.DateField()),
+                ('promoters', models.IntegerField(default=0)),
+                ('passives', models.IntegerField(default=0)),
+                ('detractors', models.IntegerField(default=0)),
+                ('skipped', models.IntegerField(default=0)),
+                ('csat_n', models.IntegerField(default=0)),
+                ('csat_good', models.IntegerField(default=0)),
+                ('ces_n', models.IntegerField(default=0)),
+                ('ces_sum', models.BigIntegerField(default=0)),
+                ('channel', models.CharField(blank=True, max_length=100)),
+                ('source', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='feedback.source')),
+            ],
+            options={
+                'indexes': [models.Index(fields=['channel', 'day'], name='rollup_dchan_day')],
+                'constraints': [models.UniqueConstraint(fields=('day', 'source', 'channel'), name='rollup_day_channel_key')],
+            },
+        ),
+        migrations.CreateModel(
+            name='DailyProductRollup',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('day', models.DateField()),
+                ('promoters', models.IntegerField(default=0)),
+                ('passives', models.IntegerField(default=0)),
+                ('detractors', models.IntegerField(default=0)),
+                ('skipped', models.IntegerField(default=0)),
+                ('csat_n', models.IntegerField(default=0)),
+                ('csat_good', models.IntegerField(default=0)),
+                ('ces_n', models.IntegerField(default=0)),
+                ('ces_sum', models.BigIntegerField(default=0)),
+                ('product', models.CharField(blank=True, max_length=100)),
+                ('source', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='feedback.source')),
+            ],
+            options={
+                'indexes': [models.Index(fields=['product', 'day'], name='rollup_dprod_day')],
+                'constraints': [models.UniqueConstraint(fields=('day', 'source', 'product'), name='rollup_day_prod_key')],
+            },
+        ),
+        migrations.CreateModel(
+            name='DailySegmentRollup',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('day', models.DateField()),
+                ('promoters', models.IntegerField(default=0)),
+                ('passives', models.IntegerField(default=0)),
+                ('detractors', models.IntegerField(default=0)),
+                ('skipped', models.IntegerField(default=0)),
+                ('csat_n', models.IntegerField(default=0)),
+                ('csat_good', models.IntegerField(default=0)),
+                ('ces_n', models.IntegerField(default=0)),
+                ('ces_sum', models.BigIntegerField(default=0)),
+                ('segment', models.CharField(blank=True, max_length=100)),
+                ('source', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='feedback.source')),
+            ],
+            options={
+                'indexes': [models.Index(fields=['segment', 'day'], name='rollup_dseg_day')],
+                'constraints': [models.UniqueConstraint(fields=('day', 'source', 'segment'), name='rollup_day_segment_key')],
+            },
+        ),
         migrations.CreateModel(
             name='MonthlyCubeRollup',
             fields=[
@@ -204,5 +270,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('day', 'source', 'team'), name='rollup_month_team_key')],
             },
         ),
-        migrations.RunPython(fill_monthly_rollups, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(fill_new_rollups, migrations.RunPython.noop, elidable=True),
     ]

@@ -7,13 +7,15 @@ from npshub.feedback.models.changes import ResponseChange, WebhookDelivery
 from npshub.feedback.models.privacy import ConsentTombstone, PurgeRun
 from npshub.feedback.models.pulls import PullRun, SourcePull
 from npshub.feedback.models.rollups import (
-    DailyProductSegmentRollup, DailyRegionChannelRollup, DailySourceRollup, DailyTeamRollup, MonthlyCubeRollup,
+    DailyChannelRollup, DailyProductRollup, DailyProductSegmentRollup, DailyRegionChannelRollup, DailySegmentRollup,
+    DailySourceRollup, DailyTeamRollup, MonthlyCubeRollup,
     MonthlyPlaceRollup, MonthlyProductPlaceRollup, MonthlyProductSegmentRollup, MonthlyRegionChannelRollup,
     MonthlySourceRollup, MonthlyTeamRollup,
 )
 
 __all__ = ["DIMENSIONS", "CustomerContact", "Response", "Source", "DailySourceRollup", "DailyTeamRollup",
-           "DailyRegionChannelRollup", "DailyProductSegmentRollup", "MonthlySourceRollup", "MonthlyRegionChannelRollup",
+           "DailyRegionChannelRollup", "DailyProductSegmentRollup", "DailyChannelRollup", "DailySegmentRollup",
+           "DailyProductRollup", "MonthlySourceRollup", "MonthlyRegionChannelRollup",
            "MonthlyTeamRollup", "MonthlyProductSegmentRollup", "MonthlyPlaceRollup", "MonthlyProductPlaceRollup",
            "MonthlyCubeRollup"]
 __all__ += ["Topic", "ResponseChange", "WebhookDelivery", "DimensionValue", "ConsentTombstone", "PurgeRun"]

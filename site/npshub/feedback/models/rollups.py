@@ -5,8 +5,9 @@ rollup its month's first day) and one combination of its grain's dimensions, the
 passives and detractors, the skipped recommendation answers, and the CSAT/CES answers where
 sources ask them.
 
-Two tiers. **Daily** (``DAILY``): a few narrow grains; a rollup by day over every dimension at once
-would be nearly as large as the raw table. They answer day and week series and the partial months
+Two tiers. **Daily** (``DAILY``): narrow grains (each dimension but region alone, region x channel,
+product x segment); a rollup by day over every dimension at once would be nearly as large as the raw
+table. They answer day and week series and the partial months
 at a date range's ends. **Monthly** (``MONTHLY``): the same narrow grains, two wider ones that
 together keep every pair of dimensions (``place``: segment, region, channel and team; ``product
 place``: product, region, channel and team), and one over every dimension (the cube). A month holds
@@ -57,6 +58,39 @@ class DailySourceRollup(Rollup):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "source"], name="rollup_day_source_key")]
+
+
+class DailyChannelRollup(Rollup):
+    """Day x source x channel: day and week series of one channel."""
+
+    channel = models.CharField(max_length=100, blank=True)
+    dimensions = ("channel",)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "source", "channel"], name="rollup_day_channel_key")]
+        indexes = [models.Index(fields=["channel", "day"], name="rollup_dchan_day")]
+
+
+class DailySegmentRollup(Rollup):
+    """Day x source x segment: day and week series of one segment (a tenth of product x segment's rows)."""
+
+    segment = models.CharField(max_length=100, blank=True)
+    dimensions = ("segment",)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "source", "segment"], name="rollup_day_segment_key")]
+        indexes = [models.Index(fields=["segment", "day"], name="rollup_dseg_day")]
+
+
+class DailyProductRollup(Rollup):
+    """Day x source x product: day and week series of one product."""
+
+    product = models.CharField(max_length=100, blank=True)
+    dimensions = ("product",)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "source", "product"], name="rollup_day_prod_key")]
+        indexes = [models.Index(fields=["product", "day"], name="rollup_dprod_day")]
 
 
 class DailyTeamRollup(Rollup):
@@ -180,7 +214,8 @@ class MonthlyCubeRollup(MonthlyRollup):
 
 # Each tier from the smallest to the largest grain (rows at company shape): statistics take the
 # first that covers a query. GRAINS is every rollup maintained.
-DAILY = (DailySourceRollup, DailyTeamRollup, DailyRegionChannelRollup, DailyProductSegmentRollup)
+DAILY = (DailySourceRollup, DailyChannelRollup, DailySegmentRollup, DailyRegionChannelRollup, DailyProductRollup,
+         DailyTeamRollup, DailyProductSegmentRollup)
 MONTHLY = (MonthlySourceRollup, MonthlyRegionChannelRollup, MonthlyTeamRollup, MonthlyProductSegmentRollup,
            MonthlyPlaceRollup, MonthlyProductPlaceRollup, MonthlyCubeRollup)
 GRAINS = (*DAILY, *MONTHLY)
