@@ -23,16 +23,20 @@ class Row:
 
 # Rows per statement on SQLite: keeps the bound parameters under its limit (32766).
 SQLITE_PARAMETERS = 30000
+# PostgreSQL: upserts of up to this many rows go as one multi-row VALUES statement (a batch from the
+# API touches a few hundred rollup rows per table); more go through a staging table by COPY (four
+# statements, but no placeholders for psycopg to split in Python).
+STAGE_FROM = 500
 
 
 def values_sql(width, rows):
-    """SQLite: ``VALUES (...), (...)`` for ``rows`` of ``width`` columns, and its parameters."""
+    """``VALUES (...), (...)`` for ``rows`` of ``width`` columns, and its parameters (SQLite; small PostgreSQL upserts)."""
     placeholder = "(" + ", ".join(["%s"] * width) + ")"
     return "VALUES " + ", ".join([placeholder] * len(rows)), [value for row in rows for value in row]
 
 
 def chunks(rows, width):
-    """SQLite: ``rows`` in slices small enough for one statement of ``width`` columns."""
+    """``rows`` in slices small enough for one statement of ``width`` columns (SQLite's parameter limit)."""
     size = max(1, SQLITE_PARAMETERS // width)
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
@@ -77,7 +81,7 @@ def upsert_rows(cursor, model, keys, measures, rows):
     columns = [*keys, *measures]
     updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in measures)
     upsert = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or len(rows) <= STAGE_FROM:
         for part in chunks(rows, len(columns)):
             sql, params = values_sql(len(columns), part)
             cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) {sql} {upsert}", params)
