@@ -22,6 +22,7 @@ from callbacks.serializers import (
 )
 from callbacks.stats import stats
 from npshub.api.errors import Conflict
+from npshub.api.pagination import LargeCountPagination
 from npshub.api.permissions import role_required
 from npshub.api.throttling import WebhookThrottle
 from npshub.feedback import signing
@@ -70,6 +71,7 @@ class CallbackViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CallbackSerializer
     permission_classes = [role_required(*CALLERS)]
     filterset_class = QueueFilter
+    pagination_class = LargeCountPagination  # a CX admin's queue: hundreds of thousands
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):

@@ -3,7 +3,6 @@ library, the training material, the caller guide acknowledgement and the recordi
 What each page shows of a call record comes from ``access`` (README "Who sees what"); no GET
 changes anything but the audit trail."""
 
-import hashlib
 from functools import wraps
 
 from django import forms
@@ -26,6 +25,7 @@ from callbacks.models import Callback, Outcome, Recording, TrainingCollection, T
 from callbacks.queue import visible
 from npshub.feedback import reference
 from npshub.feedback.models import Topic
+from npshub.paging import LargeCountPaginator, query_key
 from npshub.pages.i18n import in_reader_locale
 from npshub.people.models import Department, Team
 from npshub.redirects import safe_next_url
@@ -64,7 +64,7 @@ def _choices(callbacks):
     callbacks = callbacks.order_by()
     products = callbacks.values_list("response__product", flat=True).distinct().order_by("response__product")
     regions = callbacks.values_list("response__region", flat=True).distinct().order_by("response__region")
-    key = "callbacks:choices:" + hashlib.sha256(str(products.query).encode()).hexdigest()
+    key = query_key("callbacks:choices", products)
     seen = cache.get(key)
     if seen is None:
         seen = {"products": [p for p in products if p], "regions": [r for r in regions if r]}
@@ -112,7 +112,7 @@ def priority_words(priority):
 def queue(request):
     callbacks = visible(request.user)
     filters = QueueFilter(request.GET, queryset=callbacks, request=request)
-    page = Paginator(filters.qs.prefetch_related("response__topics"), 25).get_page(request.GET.get("page"))
+    page = LargeCountPaginator(filters.qs.prefetch_related("response__topics"), 25).get_page(request.GET.get("page"))
     choices = _choices(callbacks)
     _label_rows(page, choices)
     for callback in page.object_list:
