@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('source', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='feedback.source')),
             ],
             options={
-                'indexes': [models.Index(fields=['channel', 'day'], name='rollup_dchan_day')],
+                'indexes': [models.Index(fields=['channel', 'day'], name='rollup_dchan_chan_day')],
                 'constraints': [models.UniqueConstraint(fields=('day', 'source', 'channel'), name='rollup_day_channel_key')],
             },
         ),
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
                 ('source', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='feedback.source')),
             ],
             options={
-                'indexes': [models.Index(fields=['product', 'day'], name='rollup_dprod_day')],
+                'indexes': [models.Index(fields=['product', 'day'], name='rollup_dprod_prod_day')],
                 'constraints': [models.UniqueConstraint(fields=('day', 'source', 'product'), name='rollup_day_prod_key')],
             },
         ),
@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
                 ('source', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='feedback.source')),
             ],
             options={
-                'indexes': [models.Index(fields=['segment', 'day'], name='rollup_dseg_day')],
+                'indexes': [models.Index(fields=['segment', 'day'], name='rollup_dseg_segm_day')],
                 'constraints': [models.UniqueConstraint(fields=('day', 'source', 'segment'), name='rollup_day_segment_key')],
             },
         ),

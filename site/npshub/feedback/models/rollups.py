@@ -53,6 +53,17 @@ class Rollup(models.Model):
         abstract = True
 
 
+def _grain_meta(period, name, code, dimensions):
+    """Meta of a rollup added since the first four: its key (period, source, ``dimensions``) is unique,
+    and each dimension gets a (dimension, period) index, so a filter on one of them reads its own rows,
+    not the table."""
+    return type("Meta", (), {
+        "constraints": [models.UniqueConstraint(fields=["day", "source", *dimensions], name=f"rollup_{period}_{name}_key")],
+        "indexes": [models.Index(fields=[dimension, "day"], name=f"rollup_{code}_{dimension[:4]}_day")
+                    for dimension in dimensions],
+    })
+
+
 class DailySourceRollup(Rollup):
     """Day x source: the brand score, trends and the breakdown by source."""
 
@@ -65,10 +76,7 @@ class DailyChannelRollup(Rollup):
 
     channel = models.CharField(max_length=100, blank=True)
     dimensions = ("channel",)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "source", "channel"], name="rollup_day_channel_key")]
-        indexes = [models.Index(fields=["channel", "day"], name="rollup_dchan_day")]
+    Meta = _grain_meta("day", "channel", "dchan", dimensions)
 
 
 class DailySegmentRollup(Rollup):
@@ -76,10 +84,7 @@ class DailySegmentRollup(Rollup):
 
     segment = models.CharField(max_length=100, blank=True)
     dimensions = ("segment",)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "source", "segment"], name="rollup_day_segment_key")]
-        indexes = [models.Index(fields=["segment", "day"], name="rollup_dseg_day")]
+    Meta = _grain_meta("day", "segment", "dseg", dimensions)
 
 
 class DailyProductRollup(Rollup):
@@ -87,10 +92,7 @@ class DailyProductRollup(Rollup):
 
     product = models.CharField(max_length=100, blank=True)
     dimensions = ("product",)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "source", "product"], name="rollup_day_prod_key")]
-        indexes = [models.Index(fields=["product", "day"], name="rollup_dprod_day")]
+    Meta = _grain_meta("day", "prod", "dprod", dimensions)
 
 
 class DailyTeamRollup(Rollup):
@@ -142,40 +144,30 @@ class MonthlyRollup(Rollup):
         abstract = True
 
 
-def _monthly_meta(name, code, dimensions, indexed):
-    """Meta of a monthly rollup: its key is unique; ``indexed`` dimensions get a (dimension, month)
-    index, so a filter on one of them reads its own rows, not the table."""
-    return type("Meta", (), {
-        "constraints": [models.UniqueConstraint(fields=["day", "source", *dimensions], name=f"rollup_month_{name}_key")],
-        "indexes": [models.Index(fields=[dimension, "day"], name=f"rollup_m{code}_{dimension[:4]}_day")
-                    for dimension in indexed],
-    })
-
-
 class MonthlySourceRollup(MonthlyRollup):
     """Month x source."""
 
-    Meta = _monthly_meta("source", "src", (), ())
+    Meta = _grain_meta("month", "source", "msrc", ())
 
 
 class MonthlyRegionChannelRollup(MonthlyRollup):
     region = models.CharField(max_length=100, blank=True)
     channel = models.CharField(max_length=100, blank=True)
     dimensions = ("region", "channel")
-    Meta = _monthly_meta("region", "rc", dimensions, dimensions)
+    Meta = _grain_meta("month", "region", "mrc", dimensions)
 
 
 class MonthlyTeamRollup(MonthlyRollup):
     team = models.CharField(max_length=100, blank=True)
     dimensions = ("team",)
-    Meta = _monthly_meta("team", "team", dimensions, dimensions)
+    Meta = _grain_meta("month", "team", "mteam", dimensions)
 
 
 class MonthlyProductSegmentRollup(MonthlyRollup):
     product = models.CharField(max_length=100, blank=True)
     segment = models.CharField(max_length=100, blank=True)
     dimensions = ("product", "segment")
-    Meta = _monthly_meta("product", "ps", dimensions, dimensions)
+    Meta = _grain_meta("month", "product", "mps", dimensions)
 
 
 class MonthlyPlaceRollup(MonthlyRollup):
@@ -186,7 +178,7 @@ class MonthlyPlaceRollup(MonthlyRollup):
     channel = models.CharField(max_length=100, blank=True)
     team = models.CharField(max_length=100, blank=True)
     dimensions = ("segment", "region", "channel", "team")
-    Meta = _monthly_meta("place", "pl", dimensions, dimensions)
+    Meta = _grain_meta("month", "place", "mpl", dimensions)
 
 
 class MonthlyProductPlaceRollup(MonthlyRollup):
@@ -197,7 +189,7 @@ class MonthlyProductPlaceRollup(MonthlyRollup):
     channel = models.CharField(max_length=100, blank=True)
     team = models.CharField(max_length=100, blank=True)
     dimensions = ("product", "region", "channel", "team")
-    Meta = _monthly_meta("prodplace", "pp", dimensions, dimensions)
+    Meta = _grain_meta("month", "prodplace", "mpp", dimensions)
 
 
 class MonthlyCubeRollup(MonthlyRollup):
@@ -209,7 +201,7 @@ class MonthlyCubeRollup(MonthlyRollup):
     region = models.CharField(max_length=100, blank=True)
     team = models.CharField(max_length=100, blank=True)
     dimensions = DIMENSIONS
-    Meta = _monthly_meta("cube", "cube", dimensions, dimensions)
+    Meta = _grain_meta("month", "cube", "mcube", dimensions)
 
 
 # Each tier from the smallest to the largest grain (rows at company shape): statistics take the
