@@ -156,6 +156,9 @@ def _copy_text(value):
     return str(value)
 
 
+CLUSTER_INDEX = "response_submitted"  # Response's index on submitted_at
+
+
 def load(args, rows):
     from django.db import connection, transaction
 
@@ -224,8 +227,18 @@ def load(args, rows):
             editor.add_index(Response, index)
     index_seconds = time.monotonic() - started
     log(f"indexes in {index_seconds:.1f} s")
+    cluster_seconds = None
+    if postgres:
+        # The rows are drawn in random order of time; a company's answers arrive day after day, so a
+        # month's rows sit together in the table. CLUSTER puts them in that order (raw-row reads of a
+        # date range then fetch a few pages, not one page per row all over the table).
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            cursor.execute(f'CLUSTER "{table}" USING "{CLUSTER_INDEX}"')
+        cluster_seconds = round(time.monotonic() - started, 1)
+        log(f"rows put in time order (CLUSTER) in {cluster_seconds} s")
     return {"load_seconds": round(load_seconds, 1), "rows_per_second": round(done / load_seconds),
-            "index_seconds": round(index_seconds, 1)}
+            "index_seconds": round(index_seconds, 1), "cluster_seconds": cluster_seconds}
 
 
 def analyze():
