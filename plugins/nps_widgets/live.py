@@ -110,15 +110,18 @@ class Hub:
         self.clients.discard(queue)
 
     def fan_out(self, message):
+        """Hand ``message`` to every open stream as ``(message, its SSE bytes)``: encoded once
+        per process, not once per client."""
+        item = (message, format_event(message).encode())
         for queue in list(self.clients):
             try:
-                queue.put_nowait(message)
+                queue.put_nowait(item)
             except asyncio.QueueFull:
                 # A stuck client: drop its oldest update rather than grow without bound; its
                 # page refreshes every block on reconnect anyway.
                 try:
                     queue.get_nowait()
-                    queue.put_nowait(message)
+                    queue.put_nowait(item)
                 except (asyncio.QueueEmpty, asyncio.QueueFull):
                     pass
 
@@ -207,13 +210,51 @@ async def stream(queue, replay=()):
         heartbeat = heartbeat_interval()
         while True:
             try:
-                message = await asyncio.wait_for(queue.get(), timeout=heartbeat)
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for wraps every get in a task.
+                async with asyncio.timeout(heartbeat):
+                    _message, encoded = await queue.get()
             except TimeoutError:
-                yield ": keep-alive\n\n"
+                yield b": keep-alive\n\n"
                 continue
-            yield format_event(message)
+            yield encoded
     finally:
         hub.unsubscribe(queue)
+
+
+async def open_stream(last_event_id):
+    """Subscribe a new stream; returns (queue, the events it missed).
+
+    Then lets go of what the request's sync work holds. Under ASGI Django runs a request's sync
+    code (middleware, ORM calls) in a thread of its own (asgiref's ThreadSensitiveContext: one
+    single-thread executor per request, shut down when the request ends), and that thread holds a
+    database connection. A stream lasts for hours: kept, the connection (from the pool on
+    PostgreSQL) would cap the open streams at the pool's size (20 by default), and the threads
+    would cost memory by the thousand. So: close the thread's connections, then retire its
+    executor; any later sync call of this request gets a new thread."""
+    queue = await hub.subscribe()
+    try:
+        replay = await replay_after(last_event_id)
+    finally:
+        await sync_to_async(_close_connections_now)()
+        _retire_request_thread()
+    return queue, replay
+
+
+def _close_connections_now():
+    from django.db import connections
+
+    connections.close_all()
+
+
+def _retire_request_thread():
+    from asgiref.sync import SyncToAsync
+
+    context = SyncToAsync.thread_sensitive_context.get(None)
+    if context is None or getattr(context, "_executor", None) is not None:
+        return  # no per-request executor, or one its owner passed in (not ours to stop)
+    executor = SyncToAsync.context_to_thread_executor.pop(context, None)
+    if executor is not None:
+        executor.shutdown(wait=False)
 
 
 def replayable_id(last_event_id):
