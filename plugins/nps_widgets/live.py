@@ -2,8 +2,10 @@
 
 Two transports, chosen by ``settings.REDIS_URL``:
 
-* Redis: ``publish`` sends the message on the ``npshub:live`` pub/sub channel; each web process
-  holds ONE subscription (redis.asyncio) and copies each message to its open streams.
+* Redis: ``publish`` sends the message on the ``npshub:live:<db>`` pub/sub channel (pub/sub ignores
+  Redis's database numbers, so the number is in the name: two sites on one Redis server stay
+  apart); each web process holds ONE subscription (redis.asyncio) and copies each message, encoded
+  once, to its open streams.
 * No Redis: ``publish`` inserts a ``LiveEvent`` row (an auto-increment id, works on SQLite and
   PostgreSQL); each web process runs ONE poller that asks ``id > last seen`` every
   ``NPS_WIDGETS_LIVE_POLL`` seconds (0.25 by default) while it has open streams, and copies new
@@ -36,6 +38,13 @@ def redis_url():
     return getattr(settings, "REDIS_URL", None) or None
 
 
+def channel():
+    """The pub/sub channel of this site's Redis database."""
+    from redis.connection import parse_url
+
+    return f"{CHANNEL}:{parse_url(redis_url()).get('db') or 0}"
+
+
 def poll_interval():
     return float(getattr(settings, "NPS_WIDGETS_LIVE_POLL", 0.25))
 
@@ -63,7 +72,7 @@ def publish(payload):
     if redis_url():
         client = _redis_client()
         event_id = client.incr(f"{CHANNEL}:id")
-        client.publish(CHANNEL, json.dumps({"id": event_id, **payload}, default=str))
+        client.publish(channel(), json.dumps({"id": event_id, **payload}, default=str))
         return event_id
     from nps_widgets.models import LiveEvent
 
@@ -148,7 +157,7 @@ class Hub:
         client = aioredis.Redis.from_url(redis_url())
         pubsub = client.pubsub()
         try:
-            await pubsub.subscribe(CHANNEL)
+            await pubsub.subscribe(channel())
             self.ready.set()
             while self.clients:
                 message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5.0)
