@@ -17,6 +17,7 @@ pub/sub with REDIS_URL, else the event table). SQLite by default (its own file i
 
 import argparse
 import os
+import random
 import secrets
 import socket
 import statistics
@@ -102,15 +103,21 @@ def measure(servers, args, path, headers, publish, warm=True):
         open_s = time.perf_counter() - opening
         time.sleep(2)
         after, split, threads = servers.rss(), servers.split(), servers.threads()
-        marker = f"bench-{time.time_ns()}"
-        fleet.send_marker(marker.encode())
-        t0 = publish(marker)
-        times = fleet.received()
+        latencies, received = [], []
+        for update in range(args.updates):
+            if update:
+                time.sleep(random.uniform(0.3, 1.3))  # another phase of the event table's polling
+            marker = f"bench-{time.time_ns()}"
+            fleet.send_marker(marker.encode())
+            t0 = publish(marker)
+            times = fleet.received()
+            latencies += [(t - t0) * 1000 for t in times]
+            received.append(len(times))
     finally:
         fleet.close()
     return {
-        "opened": opened, "errors": errors, "open_s": open_s, "before": before, "after": after, "split": split, "threads": threads,
-        "latencies": [(t - t0) * 1000 for t in times],
+        "opened": opened, "errors": errors, "open_s": open_s, "before": before, "after": after, "split": split,
+        "threads": threads, "latencies": latencies, "received": received,
     }
 
 
@@ -124,7 +131,8 @@ def report(name, result, clients):
     print(f"  RSS per process before: {[f'{kib / 1024:.0f} MiB' for kib in result['before']]}, "
           f"with the streams open: {[f'{kib / 1024:.0f} MiB' for kib in result['after']]}; "
           f"{per:.1f} KiB per open stream")
-    print(f"  received: {len(result['latencies'])}/{result['opened']}; {percentiles(result['latencies'])}")
+    print(f"  received per update: {result['received']} of {result['opened']}; over all updates: "
+          f"{percentiles(result['latencies'])}")
 
 
 def django_run(args, env):
@@ -206,6 +214,8 @@ def main():
     parser.add_argument("--client-procs", type=int, default=1, help="processes holding the client sockets")
     parser.add_argument("--open-at-once", type=int, default=200,
                         help="connections each client process has waiting for their stream to open at one time")
+    parser.add_argument("--updates", type=int, default=1, help="responses stored one after another, "
+                        "0.3-1.3 s apart; the latencies of all of them are pooled")
     parser.add_argument("--only", choices=("django", "anchor"), help="skip the other measurement")
     args = parser.parse_args()
     limit = sse_clients.raise_fd_limit(args.clients + 1024)  # the servers inherit it

@@ -4,7 +4,8 @@ Clients run in child processes (``--client-procs``), each one asyncio loop of ba
 ``asyncio.Protocol`` connections: a client counts as open once it has read the stream's
 ``: connected`` comment, and records ``time.perf_counter()`` (CLOCK_MONOTONIC, the same clock in
 every process) when the marker of the update appears in what it received. The parent talks to
-each child over a pipe: open -> ("open", n) -> marker -> ("received", [times]) -> close.
+each child over a pipe: ("open", n), then per update: marker -> ("armed",) ... ("received",
+[times]); then "close".
 """
 
 import asyncio
@@ -28,7 +29,7 @@ def raise_fd_limit(wanted):
 class Client(asyncio.Protocol):
     def __init__(self, request, state, opened):
         self.request, self.state, self.opened = request, state, opened
-        self.tail, self.open, self.done = b"", False, False
+        self.tail, self.open, self.seen = b"", False, None
 
     def connection_made(self, transport):
         self.transport = transport
@@ -45,8 +46,8 @@ class Client(asyncio.Protocol):
             state["open"] += 1
             self.opened.set_result(True)
         marker = state["marker"]
-        if marker and not self.done and marker in text:
-            self.done = True
+        if marker and self.seen is not marker and marker in text:
+            self.seen = marker
             state["received"].append(time.perf_counter())
         self.tail = text[-64:]
 
@@ -75,13 +76,14 @@ async def _serve(conn, targets, count, path, headers, at_once):
     await asyncio.gather(*(_open_one(loop, targets[i % len(targets)], requests[i % len(targets)], state, gate)
                            for i in range(count)))
     conn.send(("open", state["open"], state["errors"][:3]))
-    state["marker"] = await asyncio.to_thread(conn.recv)
-    conn.send(("armed",))
-    deadline = time.monotonic() + 30
-    while len(state["received"]) < state["open"] and time.monotonic() < deadline:
-        await asyncio.sleep(0.005)
-    conn.send(("received", state["received"]))
-    await asyncio.to_thread(conn.recv)  # "close"
+    while (marker := await asyncio.to_thread(conn.recv)) != "close":  # one round per update
+        state["received"] = []
+        state["marker"] = marker
+        conn.send(("armed",))
+        deadline = time.monotonic() + 30
+        while len(state["received"]) < state["open"] and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
+        conn.send(("received", state["received"]))
 
 
 def _child(conn, targets, count, path, headers, at_once):
