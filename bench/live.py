@@ -113,6 +113,7 @@ def measure(servers, args, path, headers, publish, warm=True):
             times = fleet.received()
             latencies += [(t - t0) * 1000 for t in times]
             received.append(len(times))
+            print(f"  update {update + 1}: {percentiles([(t - t0) * 1000 for t in times])}")
     finally:
         fleet.close()
     return {
