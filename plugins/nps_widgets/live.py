@@ -91,12 +91,19 @@ def format_event(message):
     return "\n".join(lines) + "\n\n"
 
 
+KEEP_ALIVE = (None, b": keep-alive\n\n")  # a queue item: (message or None, its SSE bytes)
+
+
 class Hub:
-    """The per-process fan-out: one listener task, one bounded queue per open stream."""
+    """The per-process fan-out: one listener task, one heartbeat task, one bounded queue per open
+    stream. Streams only wait on their queue: no timer of their own, so an update or a heartbeat
+    wakes thousands of them with nothing allocated per stream but what sending needs (fewer
+    surviving objects per update, so fewer full garbage collections with thousands open)."""
 
     def __init__(self):
         self.clients = set()
         self.task = None
+        self.beat = None
         self.loop = None
         self.last_id = None
         self.ready = None
@@ -104,7 +111,7 @@ class Hub:
     async def subscribe(self):
         loop = asyncio.get_running_loop()
         if self.loop is not loop:
-            self.loop, self.clients, self.task = loop, set(), None
+            self.loop, self.clients, self.task, self.beat = loop, set(), None, None
         queue = asyncio.Queue(maxsize=QUEUE_SIZE)
         self.clients.add(queue)
         if self.task is None or self.task.done():
@@ -112,6 +119,8 @@ class Hub:
             # A fresh context: the listener outlives the request that started it, so it must not
             # inherit that request's (soon closed) sync_to_async executor.
             self.task = loop.create_task(self._run(), context=contextvars.Context())
+        if self.beat is None or self.beat.done():
+            self.beat = loop.create_task(self._beat(), context=contextvars.Context())
         await self.ready.wait()
         return queue
 
@@ -121,7 +130,15 @@ class Hub:
     def fan_out(self, message):
         """Hand ``message`` to every open stream as ``(message, its SSE bytes)``: encoded once
         per process, not once per client."""
-        item = (message, format_event(message).encode())
+        self.deliver((message, format_event(message).encode()))
+
+    async def _beat(self):
+        """A keep-alive comment to every stream every NPS_WIDGETS_LIVE_HEARTBEAT seconds."""
+        while self.clients:
+            await asyncio.sleep(heartbeat_interval())
+            self.deliver(KEEP_ALIVE)
+
+    def deliver(self, item):
         for queue in list(self.clients):
             try:
                 queue.put_nowait(item)
@@ -211,20 +228,13 @@ hub = Hub()
 
 
 async def stream(queue, replay=()):
-    """The SSE body: reconnect delay, missed events, then updates and a comment every ~15 s."""
+    """The SSE body: reconnect delay, missed events, then updates and the hub's comment every 15 s."""
     try:
         yield "retry: 2000\n: connected\n\n"
         for message in replay:
             yield format_event(message)
-        heartbeat = heartbeat_interval()
         while True:
-            try:
-                # asyncio.timeout, not wait_for: on Python 3.11 wait_for wraps every get in a task.
-                async with asyncio.timeout(heartbeat):
-                    _message, encoded = await queue.get()
-            except TimeoutError:
-                yield b": keep-alive\n\n"
-                continue
+            _message, encoded = await queue.get()  # an update, or the hub's keep-alive
             yield encoded
     finally:
         hub.unsubscribe(queue)
@@ -239,12 +249,17 @@ async def open_stream(last_event_id):
     database connection. A stream lasts for hours: kept, the connection (from the pool on
     PostgreSQL) would cap the open streams at the pool's size (20 by default), and the threads
     would cost memory by the thousand. So: close the thread's connections, then retire its
-    executor; any later sync call of this request gets a new thread."""
+    executor; any later sync call of this request gets a new thread.
+
+    The connection goes back BEFORE waiting for the hub's listener: the event-table listener needs
+    one from the same pool to start, and hundreds of streams opening at once would otherwise hold
+    every pooled connection while waiting for it (a deadlock until the pool's timeout)."""
+    await sync_to_async(_close_connections_now)()
     queue = await hub.subscribe()
     try:
         replay = await replay_after(last_event_id)
     finally:
-        await sync_to_async(_close_connections_now)()
+        await sync_to_async(_close_connections_now)()  # the replay's query, if any
         _retire_request_thread()
     return queue, replay
 

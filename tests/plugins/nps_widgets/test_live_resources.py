@@ -3,6 +3,7 @@ one Redis subscription, and an event encoded once for all streams (bench/live.py
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings
@@ -62,6 +63,21 @@ def test_open_streams_hold_no_thread_and_no_pooled_connection(transactional_db, 
         _stop(process)
 
 
+def test_streams_opening_at_once_leave_the_event_table_listener_a_connection(transactional_db, tmp_path, django_user_model):
+    """Without Redis the hub's listener reads the event table through the same pool as requests
+    (PostgreSQL: 2 connections here): streams opening together must not hold them all while they
+    wait for it to start."""
+    token = Token.objects.create(user=django_user_model.objects.create_user("crowd", password="x")).key
+    url, process = start_asgi(tmp_path / "uvicorn.log", DATABASE_POOL_SIZE="2", REDIS_URL="")
+    try:
+        with ThreadPoolExecutor(STREAMS) as pool:
+            streams = list(pool.map(lambda _: _open(url, token), range(STREAMS)))
+        for stream in streams:
+            stream.close()
+    finally:
+        _stop(process)
+
+
 @pytest.mark.skipif(not settings.REDIS_URL, reason="the Redis transport")
 def test_streams_in_one_process_share_one_redis_subscription(asgi_server, django_user_model):
     import redis
@@ -104,3 +120,32 @@ def test_an_event_is_encoded_once_for_every_stream():
     items = asyncio.run(fan_out())
     assert len({id(encoded) for _message, encoded in items}) == 1
     assert items[0][1] == b'id: 7\ndata: {"id":7,"type":"responses","count":1}\n\n'
+
+
+def test_the_hub_sends_the_keep_alive_to_every_stream(settings):
+    settings.NPS_WIDGETS_LIVE_HEARTBEAT = 0.05
+    hub, queue = live.Hub(), asyncio.Queue(maxsize=live.QUEUE_SIZE)
+
+    async def beat():
+        hub.clients = {queue}
+        task = asyncio.create_task(hub._beat())
+        item = await asyncio.wait_for(queue.get(), 2)
+        hub.clients.clear()
+        await asyncio.wait_for(task, 2)  # no streams left: the heartbeat stops
+        return item
+
+    item = asyncio.run(beat())
+    assert item == live.KEEP_ALIVE and item[1] == b": keep-alive\n\n"
+
+    async def stream():
+        quiet = asyncio.Queue(maxsize=live.QUEUE_SIZE)
+        live.hub.clients.add(quiet)
+        body = live.stream(quiet)
+        first = await anext(body)
+        live.hub.fan_out({"id": 8, "type": "responses"})
+        update = await anext(body)
+        await body.aclose()
+        return first, update, quiet in live.hub.clients
+
+    first, update, still_subscribed = asyncio.run(stream())
+    assert first.startswith("retry: 2000") and update.startswith(b"id: 8\ndata: ") and not still_subscribed
