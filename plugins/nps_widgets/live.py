@@ -2,8 +2,10 @@
 
 Two transports, chosen by ``settings.REDIS_URL``:
 
-* Redis: ``publish`` sends the message on the ``npshub:live`` pub/sub channel; each web process
-  holds ONE subscription (redis.asyncio) and copies each message to its open streams.
+* Redis: ``publish`` sends the message on the ``npshub:live:<db>`` pub/sub channel (pub/sub ignores
+  Redis's database numbers, so the number is in the name: two sites on one Redis server stay
+  apart); each web process holds ONE subscription (redis.asyncio) and copies each message, encoded
+  once, to its open streams.
 * No Redis: ``publish`` inserts a ``LiveEvent`` row (an auto-increment id, works on SQLite and
   PostgreSQL); each web process runs ONE poller that asks ``id > last seen`` every
   ``NPS_WIDGETS_LIVE_POLL`` seconds (0.25 by default) while it has open streams, and copies new
@@ -36,6 +38,13 @@ def redis_url():
     return getattr(settings, "REDIS_URL", None) or None
 
 
+def channel():
+    """The pub/sub channel of this site's Redis database."""
+    from redis.connection import parse_url
+
+    return f"{CHANNEL}:{parse_url(redis_url()).get('db') or 0}"
+
+
 def poll_interval():
     return float(getattr(settings, "NPS_WIDGETS_LIVE_POLL", 0.25))
 
@@ -63,7 +72,7 @@ def publish(payload):
     if redis_url():
         client = _redis_client()
         event_id = client.incr(f"{CHANNEL}:id")
-        client.publish(CHANNEL, json.dumps({"id": event_id, **payload}, default=str))
+        client.publish(channel(), json.dumps({"id": event_id, **payload}, default=str))
         return event_id
     from nps_widgets.models import LiveEvent
 
@@ -82,12 +91,19 @@ def format_event(message):
     return "\n".join(lines) + "\n\n"
 
 
+KEEP_ALIVE = (None, b": keep-alive\n\n")  # a queue item: (message or None, its SSE bytes)
+
+
 class Hub:
-    """The per-process fan-out: one listener task, one bounded queue per open stream."""
+    """The per-process fan-out: one listener task, one heartbeat task, one bounded queue per open
+    stream. Streams only wait on their queue: no timer of their own, so an update or a heartbeat
+    wakes thousands of them with nothing allocated per stream but what sending needs (fewer
+    surviving objects per update, so fewer full garbage collections with thousands open)."""
 
     def __init__(self):
         self.clients = set()
         self.task = None
+        self.beat = None
         self.loop = None
         self.last_id = None
         self.ready = None
@@ -95,7 +111,7 @@ class Hub:
     async def subscribe(self):
         loop = asyncio.get_running_loop()
         if self.loop is not loop:
-            self.loop, self.clients, self.task = loop, set(), None
+            self.loop, self.clients, self.task, self.beat = loop, set(), None, None
         queue = asyncio.Queue(maxsize=QUEUE_SIZE)
         self.clients.add(queue)
         if self.task is None or self.task.done():
@@ -103,6 +119,8 @@ class Hub:
             # A fresh context: the listener outlives the request that started it, so it must not
             # inherit that request's (soon closed) sync_to_async executor.
             self.task = loop.create_task(self._run(), context=contextvars.Context())
+        if self.beat is None or self.beat.done():
+            self.beat = loop.create_task(self._beat(), context=contextvars.Context())
         await self.ready.wait()
         return queue
 
@@ -110,15 +128,26 @@ class Hub:
         self.clients.discard(queue)
 
     def fan_out(self, message):
+        """Hand ``message`` to every open stream as ``(message, its SSE bytes)``: encoded once
+        per process, not once per client."""
+        self.deliver((message, format_event(message).encode()))
+
+    async def _beat(self):
+        """A keep-alive comment to every stream every NPS_WIDGETS_LIVE_HEARTBEAT seconds."""
+        while self.clients:
+            await asyncio.sleep(heartbeat_interval())
+            self.deliver(KEEP_ALIVE)
+
+    def deliver(self, item):
         for queue in list(self.clients):
             try:
-                queue.put_nowait(message)
+                queue.put_nowait(item)
             except asyncio.QueueFull:
                 # A stuck client: drop its oldest update rather than grow without bound; its
                 # page refreshes every block on reconnect anyway.
                 try:
                     queue.get_nowait()
-                    queue.put_nowait(message)
+                    queue.put_nowait(item)
                 except (asyncio.QueueEmpty, asyncio.QueueFull):
                     pass
 
@@ -145,7 +174,7 @@ class Hub:
         client = aioredis.Redis.from_url(redis_url())
         pubsub = client.pubsub()
         try:
-            await pubsub.subscribe(CHANNEL)
+            await pubsub.subscribe(channel())
             self.ready.set()
             while self.clients:
                 message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5.0)
@@ -199,21 +228,57 @@ hub = Hub()
 
 
 async def stream(queue, replay=()):
-    """The SSE body: reconnect delay, missed events, then updates and a comment every ~15 s."""
+    """The SSE body: reconnect delay, missed events, then updates and the hub's comment every 15 s."""
     try:
         yield "retry: 2000\n: connected\n\n"
         for message in replay:
             yield format_event(message)
-        heartbeat = heartbeat_interval()
         while True:
-            try:
-                message = await asyncio.wait_for(queue.get(), timeout=heartbeat)
-            except TimeoutError:
-                yield ": keep-alive\n\n"
-                continue
-            yield format_event(message)
+            _message, encoded = await queue.get()  # an update, or the hub's keep-alive
+            yield encoded
     finally:
         hub.unsubscribe(queue)
+
+
+async def open_stream(last_event_id):
+    """Subscribe a new stream; returns (queue, the events it missed).
+
+    Then lets go of what the request's sync work holds. Under ASGI Django runs a request's sync
+    code (middleware, ORM calls) in a thread of its own (asgiref's ThreadSensitiveContext: one
+    single-thread executor per request, shut down when the request ends), and that thread holds a
+    database connection. A stream lasts for hours: kept, the connection (from the pool on
+    PostgreSQL) would cap the open streams at the pool's size (20 by default), and the threads
+    would cost memory by the thousand. So: close the thread's connections, then retire its
+    executor; any later sync call of this request gets a new thread.
+
+    The connection goes back BEFORE waiting for the hub's listener: the event-table listener needs
+    one from the same pool to start, and hundreds of streams opening at once would otherwise hold
+    every pooled connection while waiting for it (a deadlock until the pool's timeout)."""
+    await sync_to_async(_close_connections_now)()
+    queue = await hub.subscribe()
+    try:
+        replay = await replay_after(last_event_id)
+    finally:
+        await sync_to_async(_close_connections_now)()  # the replay's query, if any
+        _retire_request_thread()
+    return queue, replay
+
+
+def _close_connections_now():
+    from django.db import connections
+
+    connections.close_all()
+
+
+def _retire_request_thread():
+    from asgiref.sync import SyncToAsync
+
+    context = SyncToAsync.thread_sensitive_context.get(None)
+    if context is None or getattr(context, "_executor", None) is not None:
+        return  # no per-request executor, or one its owner passed in (not ours to stop)
+    executor = SyncToAsync.context_to_thread_executor.pop(context, None)
+    if executor is not None:
+        executor.shutdown(wait=False)
 
 
 def replayable_id(last_event_id):

@@ -79,7 +79,8 @@ async def stream(screen, queue, replay=()):
         checked = beat = time.monotonic()
         while True:
             try:
-                message = await asyncio.wait_for(queue.get(), timeout=check)
+                async with asyncio.timeout(check):
+                    message, _encoded = await queue.get()
             except TimeoutError:
                 message = None
             now = time.monotonic()

@@ -96,8 +96,7 @@ async def screen_live(request, token):
     if not isinstance(request, ASGIRequest):
         filters = screen_stream.screen_filters(screen)
         return sse_response([await live.poll_once(last_event_id, select=lambda m: screen_stream.allowed(m, filters))])
-    queue = await live.hub.subscribe()
-    replay = await live.replay_after(last_event_id)
+    queue, replay = await live.open_stream(last_event_id)
     return sse_response(screen_stream.stream(screen, queue, replay))
 
 
@@ -108,8 +107,7 @@ async def live_response(request):
     last_event_id = request.headers.get("Last-Event-ID")
     if not isinstance(request, ASGIRequest):
         return sse_response([await live.poll_once(last_event_id)])
-    queue = await live.hub.subscribe()
-    replay = await live.replay_after(last_event_id)
+    queue, replay = await live.open_stream(last_event_id)
     return sse_response(live.stream(queue, replay))
 
 
