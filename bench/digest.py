@@ -30,6 +30,7 @@ BENCH_SECRET_KEY = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+NEWLINE = b"\n"
 
 
 def rss_mb(pid, field="VmHWM"):
@@ -42,6 +43,30 @@ def rss_mb(pid, field="VmHWM"):
     return None
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far (from /proc/PID/stat), or None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def anchor(port, data, count, sink_pid):
+    """Plain smtplib on one reused connection sending the same pre-built message ``count`` times into
+    the sink: what the sink and the loopback take with no database and no personalisation."""
+    import smtplib
+
+    sink_cpu, own_cpu = cpu_seconds(sink_pid), time.process_time()
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for i in range(count):
+            smtp.sendmail("nps-hub@example.com", [f"anchor{i}@example.com"], data)
+    elapsed = time.perf_counter() - started
+    return {"per_s": count / elapsed, "sender_ms": (time.process_time() - own_cpu) * 1000 / count,
+            "sink_ms": (cpu_seconds(sink_pid) - sink_cpu) * 1000 / count}
+
+
 def free_port():
     import socket
 
@@ -50,11 +75,76 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def add_users(existing, size):
+    from django.contrib.auth import get_user_model
+
+    from npshub.people.models import Profile, Team
+
+    User = get_user_model()
+    teams = list(Team.objects.select_related("department"))
+    for start in range(existing, size, 5000):
+        stop = min(size, start + 5000)
+        users = User.objects.bulk_create([
+            User(username=f"bench{i}", email=f"bench{i}@example.com", first_name=f"Name{i}", last_name="Bench")
+            for i in range(start, stop)])
+        Profile.objects.bulk_create([
+            Profile(user=u, team=teams[i % len(teams)], department=teams[i % len(teams)].department,
+                    language="ru" if i % 3 == 0 else "en") for i, u in enumerate(users, start=start)])
+
+
+def profile_batch(size, batch, port=None, sink_pid=None):
+    """One batch sent in this process under cProfile (the first batch warms the caches, unprofiled)."""
+    import cProfile
+    import pstats
+
+    from npshub.digest import mailing as mailing_lib
+    from npshub.digest import sending, tasks
+    from tests.npshub.digest.test_send import make_issue
+
+    add_users(0, size)
+    issue = make_issue(title="Bench digest profile", slug="bench-profile")
+    mailing = tasks.start_digest(issue)
+    ranges = mailing_lib.batch_ranges(mailing, batch)
+    from npshub.digest import transport
+
+    seen = []
+    original = transport.SmtpTransport.send
+
+    def keep(self, from_addr, to_addr, data):
+        seen.append(data)
+        return original(self, from_addr, to_addr, data)
+
+    transport.SmtpTransport.send = keep
+    sending.send_range(mailing.pk, *ranges[0])  # warm-up: renders, caches, imports
+    transport.SmtpTransport.send = original
+    sample = seen[0]
+    Path(os.environ["NPSHUB_VAR_DIR"], "sample.eml").write_bytes(sample)
+    print(f"message: {len(sample):,} bytes, {sample.count(NEWLINE):,} lines")
+    sink_cpu = cpu_seconds(sink_pid)
+    profiler = cProfile.Profile()
+    cpu = time.process_time()
+    profiler.enable()
+    counts = sending.send_range(mailing.pk, *ranges[1])
+    profiler.disable()
+    cpu = time.process_time() - cpu
+    print(f"sink CPU during the profiled batch: {(cpu_seconds(sink_pid) - sink_cpu) * 1000 / 500:.2f} ms per message")
+    result = anchor(port, sample, 2000, sink_pid)
+    print(f"anchor (plain smtplib, one connection, pre-built message): {result['per_s']:,.0f} messages/s, "
+          f"sender {result['sender_ms']:.2f} ms and sink {result['sink_ms']:.2f} ms CPU per message")
+    print(f"profiled batch: {counts}; this process's CPU {cpu * 1000 / max(1, counts['sent']):.2f} ms per message "
+          f"(cProfile adds its own overhead)")
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(40)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,50000", help="Comma-separated audience sizes, ascending.")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--profile", action="store_true",
+                        help="Instead: send one batch in this process under cProfile and print where the time goes.")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -98,6 +188,13 @@ def main():
                              "--discard"])
     while not (sink_dir / "ready").exists():
         time.sleep(0.05)
+    if args.profile:
+        try:
+            profile_batch(sizes[0], args.batch, port, sink.pid)
+        finally:
+            sink.terminate()
+            sink.wait()
+        return
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "site"), str(ROOT / "plugins"), str(ROOT)]))
     workers = [
         subprocess.Popen([str(BIN / "celery"), "-A", "npshub", "worker", "--pool=solo", "--loglevel=warning",

@@ -1,12 +1,14 @@
 """A real SMTP server process for tests and the benchmark (aiosmtpd).
 
-    python smtp_server.py PORT OUTDIR [--discard] [--slow-after N --slow-seconds S] [--refuse ADDR,...]
+    python smtp_server.py PORT OUTDIR [--discard] [--pipelining] [--slow-after N --slow-seconds S] [--refuse ADDR,...]
 
 Writes each accepted message to OUTDIR/<n>.eml (or only counts it with --discard, writing the count
 to OUTDIR/count on exit). --slow-after N: from the N+1th message on, waits S seconds at RCPT TO,
 before the message is transferred, so a test can kill the sending worker mid-batch while nothing
 of that message has been accepted. --refuse: answer 550 for these recipients (a bounce);
---tempfail: 451 for these, once each.
+--tempfail: 451 for these, once each. --pipelining: offer PIPELINING in the EHLO reply, as MTAs do
+(aiosmtpd reads commands from a buffered stream one after the other, so pipelined commands work;
+it only does not advertise it).
 """
 
 import argparse
@@ -26,6 +28,12 @@ class Handler:
         self.refuse = set(filter(None, (args.refuse or "").split(",")))
         self.tempfail = set(filter(None, (args.tempfail or "").split(",")))
         self.rcpts_seen = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.args.pipelining:
+            responses.insert(len(responses) - 1, "250-PIPELINING")
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.rcpts_seen += 1
@@ -53,6 +61,7 @@ def main():
     parser.add_argument("port", type=int)
     parser.add_argument("outdir")
     parser.add_argument("--discard", action="store_true")
+    parser.add_argument("--pipelining", action="store_true")
     parser.add_argument("--slow-after", type=int)
     parser.add_argument("--slow-seconds", type=float, default=30)
     parser.add_argument("--refuse")
