@@ -144,6 +144,8 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--no-pipelining", action="store_true", help="The sink does not offer PIPELINING.")
+    parser.add_argument("--fast-sink", action="store_true",
+                        help="The sink reads each message in one block (smtp_server.py --fast-data), not line by line.")
     parser.add_argument("--profile", action="store_true",
                         help="Instead: send one batch in this process under cProfile and print where the time goes.")
     args = parser.parse_args()
@@ -185,7 +187,8 @@ def main():
 
     sink_dir = var / "sink"
     sink = subprocess.Popen([sys.executable, str(ROOT / "tests/npshub/digest/smtp_server.py"), str(port), str(sink_dir),
-                             "--discard", *([] if args.no_pipelining else ["--pipelining"])])
+                             "--discard", *([] if args.no_pipelining else ["--pipelining"]),
+                             *(["--fast-data"] if args.fast_sink else [])])
     while not (sink_dir / "ready").exists():
         time.sleep(0.05)
     if args.profile:

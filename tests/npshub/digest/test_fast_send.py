@@ -147,8 +147,9 @@ def test_pipelined_smtp_with_a_bounce_a_retry_and_leading_dots(demo, tmp_path, s
         server.stop()
 
 
-def test_wire_dot_stuffing(tmp_path, settings):
-    server = start_smtp_server(tmp_path, "--pipelining")
+@pytest.mark.parametrize("sink", [[], ["--fast-data"]], ids=["aiosmtpd", "fast-data-sink"])
+def test_wire_dot_stuffing(tmp_path, settings, sink):
+    server = start_smtp_server(tmp_path, "--pipelining", *sink)
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
     try:
         text = ".first\n..second\n." + "z" * 74 + ".\n."
