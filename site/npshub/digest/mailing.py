@@ -215,14 +215,24 @@ def populate(mailing, recipients, chunk=2000):
 
 
 def release_stale_claims(mailing, timeout=None):
-    """Rows left in ``sending`` by a worker that died. The SMTP acceptance of every message is
-    recorded the moment it happens, so such a row was not accepted: it goes back to pending."""
+    """Rows left in ``sending`` by a worker that died (claimed longer ago than the timeout). What
+    the dead claim's acceptance journal names was accepted by the server: recorded as ``sent``,
+    never sent again. The rest was not accepted: back to pending (see sending.py's guarantee)."""
+    from npshub.digest import journal as journal_lib
+
     timeout = settings.DIGEST_SENDING_TIMEOUT if timeout is None else timeout
     cutoff = timezone.now() - datetime.timedelta(seconds=timeout)
-    released = SendLog.objects.filter(mailing=mailing, status=SendLog.SENDING, claimed_at__lt=cutoff).update(
-        status=SendLog.PENDING, claim="", error="released: the sending worker stopped before the server accepted it")
-    if released:
+    stale = SendLog.objects.filter(mailing=mailing, status=SendLog.SENDING, claimed_at__lt=cutoff)
+    claims = set(stale.values_list("claim", flat=True).distinct())
+    if not claims:
+        return 0
+    with transaction.atomic():
+        _recovered, journals = journal_lib.recover(mailing.pk, claims)
+        released = SendLog.objects.filter(mailing=mailing, status=SendLog.SENDING, claim__in=claims).update(
+            status=SendLog.PENDING, claim="", error="released: the sending worker stopped before the server accepted it")
         Mailing.objects.filter(pk=mailing.pk).update(finished_at=None)
+    for journal in journals:  # only once both are committed: until then a re-run reads it again
+        journal.discard()
     return released
 
 

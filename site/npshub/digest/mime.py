@@ -1,11 +1,18 @@
-"""Message bytes built cheaply: the MIME skeleton, headers and bodies are prepared once per email
-and language; per recipient only a few placeholders are filled in (values escaped) and the two
-bodies are base64-encoded (C speed). No email.message objects per recipient.
+"""Message bytes built cheaply: each email and language is compiled once into bytes with
+per-recipient slots; per recipient only the slots are filled (no email.message objects, no
+re-encoding of the body).
+
+The text and HTML bodies are quoted-printable, cut at every placeholder: each static piece is
+encoded once, each recipient's value is encoded on its own, and every piece starts at the
+beginning of a line and ends with a soft line break (``=`` CRLF). Pieces therefore join in any
+order into a valid body (no line over 76 characters, no escape split across pieces), and the
+decoded body is exactly the filled-in template, byte for byte (newlines travel as ``=0A``, so
+nothing is normalised). Lines may start with ``.``: the SMTP transport dot-stuffs on the wire.
 
 Images the HTML carries as ``data:image/png`` URIs (the trend chart, npshub.digest.chart_image)
 become inline parts: ``multipart/alternative`` of the text and a ``multipart/related`` holding the
 HTML and each image, which the HTML references as ``cid:``. They are encoded once per email and
-language, and the per-recipient HTML stays small."""
+language (base64), and the per-recipient HTML stays small."""
 
 import base64
 import binascii
@@ -37,6 +44,27 @@ def _fill(statics, names, values):
         out.append(values.get(name, ""))
         out.append(static)
     return "".join(out)
+
+
+def _qp(data):
+    """Quoted-printable ``data`` as a piece that starts a line and ends with a soft line break, so
+    that pieces can be joined with anything between them (see the module's docstring)."""
+    if not data:
+        return b""
+    encoded = binascii.b2a_qp(data, False, False, False)  # every byte that needs it, "\n" too; soft breaks "=\n"
+    start = encoded.rfind(b"\n") + 1
+    if len(encoded) - start > 75:  # no room for the closing "=": cut the last line, never inside an "=XX"
+        cut = start + 75
+        while b"=" in encoded[cut - 2:cut]:
+            cut -= 1
+        encoded = encoded[:cut] + b"=\n" + encoded[cut:]
+    return (encoded + b"=\n").replace(b"\n", b"\r\n")
+
+
+def _compile(template):
+    """(static pieces as quoted-printable bytes, slot names between them) of one body."""
+    statics, names = _split(template)
+    return [_qp(static.encode("utf-8")) for static in statics], names
 
 
 def _b64(data):
@@ -81,6 +109,8 @@ class MessageTemplate:
         html, self.images = inline_images(html, domain) if inline else (html, [])
         self._html = _split(html)
         self._text = _split(text)
+        self._html_qp = _compile(html)
+        self._text_qp = _compile(text)
         self._boundary = "==npshub-" + secrets.token_hex(12)
         self._static_headers = (
             f"From: {_header_value(from_email)}\r\n"
@@ -92,9 +122,9 @@ class MessageTemplate:
         self._middle = (
             f'Content-Type: multipart/alternative; boundary="{self._boundary}"\r\n\r\n'
             f"--{self._boundary}\r\n"
-            "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
         ).encode("ascii")
-        html_head = "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        html_head = "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
         if not self.images:
             self._between = f"\r\n--{self._boundary}\r\n{html_head}".encode("ascii")
             self._end = f"\r\n--{self._boundary}--\r\n".encode("ascii")
@@ -123,12 +153,41 @@ class MessageTemplate:
         return _fill(*self._text, {k: str(v) for k, v in values.items()})
 
     def build(self, to, values, headers=None, message_id=None):
-        """The complete message (bytes, CRLF line ends) for one recipient."""
+        """The complete message (bytes, CRLF line ends) for one recipient: the compiled pieces with
+        this recipient's slots filled in."""
         message_id = message_id or f"<{secrets.token_hex(16)}@{self.domain}>"
-        head = [self._static_headers, f"To: {to}\r\n", f"Date: {formatdate(time.time(), localtime=True)}\r\n",
-                f"Message-ID: {message_id}\r\n"]
+        head = [self._static_headers, f"To: {to}\r\n", f"Date: {_date()}\r\n", f"Message-ID: {message_id}\r\n"]
         for name, value in (headers or {}).items():
             head.append(f"{name}: {_header_value(value)}\r\n")
-        text = _b64(self.render_text(values).encode("utf-8"))
-        html = _b64(self.render_html(values).encode("utf-8"))
-        return b"".join(("".join(head).encode("ascii"), self._middle, text, self._between, html, self._end))
+        out = ["".join(head).encode("ascii"), self._middle]
+        _fill_slots(out, *self._text_qp, values, False)
+        out.append(self._between)
+        _fill_slots(out, *self._html_qp, values, True)
+        out.append(self._end)
+        return b"".join(out)
+
+
+def _fill_slots(out, statics, names, values, html):
+    """Append the pieces of one body to ``out``, each slot's value encoded once per message.
+    In the HTML, values are escaped unless their name ends in ``_HTML`` (as ``render_html``)."""
+    encoded = {}
+    out.append(statics[0])
+    for name, static in zip(names, statics[1:]):
+        piece = encoded.get(name)
+        if piece is None:
+            value = values.get(name, "")
+            value = value if not html or name.endswith("_HTML") else escape(value)
+            piece = encoded[name] = _qp(str(value).encode("utf-8"))
+        out.append(piece)
+        out.append(static)
+
+
+_last_date = [0, ""]
+
+
+def _date():
+    """The Date header's value, formatted once a second (it only has whole seconds)."""
+    now = int(time.time())
+    if now != _last_date[0]:
+        _last_date[:] = [now, formatdate(now, localtime=True)]
+    return _last_date[1]

@@ -2,21 +2,32 @@
 
 1. claim: the batch's due rows go ``pending/retry -> sending`` in one conditional UPDATE tagged with
    a fresh claim token; only rows this worker tagged are sent by it.
-2. send: each message over the batch's single connection (smtplib.sendmail of pre-built bytes).
-3. record: the moment the server accepts a message (250 after DATA) its row becomes ``sent`` —
-   one UPDATE per message, committed before the next message starts. A permanent refusal (5xx)
-   is ``failed`` (a bounce); a temporary one (4xx, lost connection) is ``retry`` with back-off.
+2. send: each message over the batch's single connection (pre-built bytes, pipelined when the
+   server offers it; transport.py), one after the other without waiting on the database.
+3. journal: the moment the server accepts a message (250 after the data) its Message-ID is
+   appended to the claim's acceptance journal (journal.py: a file, or a Redis list with REDIS_URL),
+   which outlives the worker process.
+4. record: accepted rows become ``sent`` in groups, one UPDATE per DIGEST_ACCEPT_GROUP messages
+   (default 100) or per DIGEST_ACCEPT_SECONDS (default 1), and at the end of the batch; then the
+   journal is discarded. A permanent refusal (5xx) is ``failed`` (a bounce) and a temporary one
+   (4xx, lost connection) ``retry`` with back-off, each recorded at once.
 
-A worker killed mid-batch leaves at most its in-flight rows in ``sending``; those were not
-recorded as accepted, so ``release_stale_claims`` returns them to pending and a re-run sends them.
-The one window left is a crash after the server's 250 and before our UPDATE commits (micro-
-seconds): that message would be sent again (at-least-once there); everywhere else each recipient
-gets exactly one message. We prefer that to at-most-once, which would silently lose mail.
+The guarantee. A worker killed mid-batch leaves its claimed rows in ``sending``, some of them
+possibly accepted but not yet recorded. ``release_stale_claims`` (after DIGEST_SENDING_TIMEOUT)
+first reads the dead claim's journal and records every row it names as ``sent``; only the rest,
+which the server never accepted, go back to pending and are sent by a re-run. So a killed worker
+never causes a second message to anyone, with two stated exceptions: a kill in the instant between
+the server's 250 and the journal append (microseconds: that one message goes again, as it did
+when each acceptance was its own UPDATE), and the loss of the journal itself (a crash of the
+machine, or of Redis without persistence, before the group was recorded). Each message keeps its
+deterministic Message-ID, so a mailbox that drops duplicates by Message-ID drops such a resend.
+Nothing is lost: a row is only ever released when no journal names it.
 """
 
 import datetime
 import logging
 import secrets
+import time
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -24,6 +35,7 @@ from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
+from npshub.digest import journal as journal_lib
 from npshub.digest import mailing as mailing_lib
 from npshub.digest import transport
 from npshub.digest.mime import MessageTemplate, address
@@ -76,21 +88,14 @@ def send_range(mailing_id, first_pk, last_pk):
             mailing, source, [users[r[1]] for r in rows if r[3] == language and r[1] in users], language))
     envelope_from = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "nps-hub@localhost"
     domain = envelope_from.rpartition("@")[2] or "npshub.local"
-    table = connection.ops.quote_name(SendLog._meta.db_table)
-    mark_sent = f"UPDATE {table} SET status = %s, sent_at = %s, smtp_response = %s, error = '' WHERE id = %s AND claim = %s"
     sender = transport.get_transport()
     try:
         sender.open()
     except transport.TransientFailure as exc:
         _retry(token, [r[0] for r in rows], str(exc), counts)
         return counts
-    relaxed = connection.vendor == "postgresql" and not connection.in_atomic_block
-    if relaxed:
-        # Each acceptance commits on its own (a killed worker loses none) without waiting for the
-        # WAL flush: only a crash of the database server itself could forget the last fraction of
-        # a second of acceptances, and resend those few messages. Reset in the finally below.
-        with connection.cursor() as cursor:
-            cursor.execute("SET synchronous_commit TO off")
+    accepted = Acceptances(token)
+    unsubscribe = mailing.kind in OPTIONAL_TYPES
     try:
         for index, (pk, user_id, email, language, attempts) in enumerate(rows):
             user = users.get(user_id)
@@ -98,12 +103,14 @@ def send_range(mailing_id, first_pk, last_pk):
                 SendLog.objects.filter(pk=pk, claim=token).update(status=SendLog.FAILED, error="recipient deleted")
                 counts["failed"] += 1
                 continue
-            personal = {**values[user_id], "TOKEN": sign("log", pk)}
+            personal = values[user_id]
+            personal["TOKEN"] = sign("log", pk)
             template = templates.get(language) or templates["en"]
+            message_id = journal_lib.message_id(mailing.pk, pk, domain)
             data = template.build(
                 address(user.get_full_name(), email), personal,
-                headers=mailing_lib.unsubscribe_headers(mailing, personal["UTOKEN"]) if mailing.kind in OPTIONAL_TYPES else None,
-                message_id=f"<npshub-{mailing.pk}-{pk}@{domain}>",
+                headers=mailing_lib.unsubscribe_headers(mailing, personal["UTOKEN"]) if unsubscribe else None,
+                message_id=message_id,
             )
             try:
                 if getattr(sender, "usable", True) is False:
@@ -123,17 +130,42 @@ def send_range(mailing_id, first_pk, last_pk):
                         _retry(token, [r[0] for r in rows[index + 1:]], str(exc), counts)
                         break
                 continue
-            # Accepted: record it now, committed before the next message (the exactly-once guarantee).
-            # One plain UPDATE (autocommit), without the ORM's per-query overhead.
-            with connection.cursor() as cursor:
-                cursor.execute(mark_sent, [SendLog.SENT, timezone.now(), response[:300], pk, token])
+            accepted.add(pk, message_id, response)  # in the journal now; in the send log with its group
             counts["sent"] += 1
     finally:
         sender.close()
-        if relaxed:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET synchronous_commit")
+        accepted.flush()  # if this fails, the journal stays for release_stale_claims to read
+        accepted.journal.discard()
     return counts
+
+
+class Acceptances:
+    """Accepted messages of one claim: journalled one by one, recorded in the send log in groups."""
+
+    def __init__(self, token):
+        self.token = token
+        self.journal = journal_lib.for_claim(token)
+        self.size, self.seconds = journal_lib.group_size(), journal_lib.group_seconds()
+        self.pending, self.response = [], ""
+        self.flushed_at = time.monotonic()
+        table = connection.ops.quote_name(SendLog._meta.db_table)
+        self.sql = f"UPDATE {table} SET status = %s, sent_at = %s, smtp_response = %s, error = '' WHERE claim = %s AND id IN "
+
+    def add(self, pk, message_id, response):
+        self.journal.accepted(message_id)
+        self.pending.append(pk)
+        self.response = response
+        if len(self.pending) >= self.size or time.monotonic() - self.flushed_at >= self.seconds:
+            self.flush()
+
+    def flush(self):
+        """One UPDATE (autocommit) for the group, without the ORM's per-query overhead."""
+        if self.pending:
+            with connection.cursor() as cursor:
+                cursor.execute(self.sql + "(" + ", ".join(["%s"] * len(self.pending)) + ")",
+                               [SendLog.SENT, timezone.now(), self.response[:300], self.token, *self.pending])
+            self.pending = []
+        self.flushed_at = time.monotonic()
 
 
 def _retry(token, pks, error, counts, attempts=None):
