@@ -22,7 +22,6 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from npshub.env import env_int, env_str
 
 MESSAGE_ID = re.compile(r"<npshub-(\d+)-(\d+)@")
 REDIS_KEEP = datetime.timedelta(days=7)  # an abandoned journal (its claim never released) expires
@@ -34,16 +33,16 @@ def message_id(mailing_id, row_pk, domain):
 
 def group_size():
     """Acceptances recorded in the send log per UPDATE (DIGEST_ACCEPT_GROUP, default 100)."""
-    return min(900, max(1, int(getattr(settings, "DIGEST_ACCEPT_GROUP", 0) or env_int("DIGEST_ACCEPT_GROUP", 100))))
+    return min(900, max(1, int(settings.DIGEST_ACCEPT_GROUP)))
 
 
 def group_seconds():
     """... or at least this often (DIGEST_ACCEPT_SECONDS, default 1), so progress stays current."""
-    return float(getattr(settings, "DIGEST_ACCEPT_SECONDS", 0) or env_int("DIGEST_ACCEPT_SECONDS", 1))
+    return float(settings.DIGEST_ACCEPT_SECONDS)
 
 
 def directory():
-    configured = getattr(settings, "DIGEST_JOURNAL_DIR", "") or env_str("DIGEST_JOURNAL_DIR", "")
+    configured = settings.DIGEST_JOURNAL_DIR
     return Path(configured) if configured else Path(settings.VAR_DIR) / "digest-journal"
 
 

@@ -58,9 +58,10 @@ class RenderedEmail(models.Model):
 
 
 class SendLog(models.Model):
-    """One recipient of one mailing. The row is claimed (``sending``) before the SMTP transaction
-    and marked ``sent`` the moment the server accepts the message, so a restarted send never
-    sends an accepted message twice (see README, "exactly once")."""
+    """One recipient of one mailing. The row is claimed (``sending``) before the SMTP transaction;
+    the server's acceptance goes into the acceptance journal at once and the row is marked ``sent``
+    with its group (``digest.journal``), so a restarted send never sends an accepted message twice
+    (see README, "exactly once")."""
 
     wagtail_reference_index_ignore = True  # a record, not content: no usage to index (two queries a save)
 
