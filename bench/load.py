@@ -1,0 +1,460 @@
+"""Pages under load: 300 simulated employees (bench/locustfile.py) against the scale-out set-up of
+``make serve`` (uvicorn with two workers) plus a Celery worker, on PostgreSQL and Redis, with N
+company-shaped responses beside the demo.
+
+    .venv/bin/python bench/load.py --responses 1000000
+    .venv/bin/python bench/load.py --responses 10000000 --users 300 --measure 120
+
+Prepares its own database (name must contain "bench"; ``npshub_loadbench`` by default): migrate,
+N responses by COPY with bench/statsdata.py's ``load`` and the rollups rebuilt (as bench/run.py),
+then ``load_demo`` on top (its 20,000 responses, people, pages, lessons, store, callbacks), every
+comment tagged (``feedback.tasks.retag_all``) and the bench's employees created through the
+employee import (``npshub.people.importing.import_row``) with the demo password. A marker under
+bench/data/ skips all that next time unless ``--reload``.
+
+Then starts ``uvicorn --workers 2`` (the application wrapped by bench/server_timing.py, which adds a
+``Server-Timing`` header) and ``celery -A npshub worker``, both on ``REDIS_URL`` (db 7, flushed
+first), measures ``/healthz`` idle, runs Locust headless in one process, samples the load average
+and each process group's CPU meanwhile, and prints Markdown for bench/README.md. Results:
+bench/data/load-<responses>.json and the Locust CSVs beside it.
+"""
+
+import argparse
+import collections
+import csv
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+from run import BENCH_SECRET_KEY, ensure_postgres_database, load_average, machine, percentiles, timed
+from statsdata import analyze, load, log
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+VAR = DATA / "load-var"
+BIN = Path(sys.executable).parent
+USERNAME = "bench-employee-{}"
+TARGET_P95_MS = 300.0
+TARGET_HOME_SERVER_P95_MS = 100.0
+PAGES = ("home", "stats", "stats filtered", "comments", "comments q/topic", "live stream", "lesson", "store",
+         "healthz (anchor)")
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--responses", type=int, default=100_000, help="company-shaped responses loaded by COPY")
+    parser.add_argument("--demo-responses", type=int, default=20_000, help="load_demo's own responses, on top")
+    parser.add_argument("--users", type=int, default=300)
+    parser.add_argument("--spawn-rate", type=float, default=30)
+    parser.add_argument("--measure", type=float, default=120, help="seconds of browsing measured")
+    parser.add_argument("--think", default="5,15", help="seconds each employee reads a page: min,max")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (make serve: WEB_CONCURRENCY=2)")
+    parser.add_argument("--postgres-url", default=os.environ.get(
+        "BENCH_LOAD_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/npshub_loadbench"))
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7")
+    parser.add_argument("--port", type=int, default=8193)
+    parser.add_argument("--reload", action="store_true", help="prepare the database again even if the marker matches")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--prepare-only", action="store_true", help="load the database and stop (no servers, no Locust)")
+    return parser.parse_args()
+
+
+def site_env(args, redis=True):
+    env = dict(os.environ, DATABASE_URL=args.postgres_url, NPSHUB_VAR_DIR=str(VAR), DJANGO_DEBUG="0",
+               SECRET_KEY=BENCH_SECRET_KEY, HTTPS="0", PORT=str(args.port),
+               PYTHONPATH=os.pathsep.join([str(ROOT / "site"), str(ROOT / "plugins"), str(ROOT)]))
+    env.pop("REDIS_URL", None)
+    if redis:
+        env["REDIS_URL"] = args.redis_url
+    return env
+
+
+def setup_django(args):
+    # Prepared without Redis: tasks the demo queues go to the file broker, never to the worker under test.
+    os.environ.update({k: v for k, v in site_env(args, redis=False).items() if k != "PYTHONPATH"},
+                      DJANGO_SETTINGS_MODULE="npshub.settings")
+    os.environ.pop("REDIS_URL", None)
+    for path in ("site", "plugins", "."):
+        sys.path.insert(0, str(ROOT / path))
+    import django
+
+    django.setup()
+
+
+# --- The database ---------------------------------------------------------------------------------
+
+def loaded_marker(args):
+    wanted = {"responses": args.responses, "demo": args.demo_responses, "users": args.users, "seed": args.seed,
+              "url": args.postgres_url}
+    return DATA / "loaded-pages.json", wanted
+
+
+def prepared(args):
+    marker, wanted = loaded_marker(args)
+    return not args.reload and marker.exists() and json.loads(marker.read_text()) == wanted
+
+
+def recreate_database(url):
+    """A fresh database: the demo's loader leaves what exists alone, so a new load starts empty."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    (DATA / "loaded-pages.json").unlink(missing_ok=True)
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare(args, result):
+    from django.core.management import call_command
+
+    from npshub.feedback import rollups
+    from npshub.feedback.models import Response
+    from npshub.feedback.tasks import retag_all
+
+    marker, wanted = loaded_marker(args)
+    if prepared(args):
+        log(f"{args.responses:,} responses and the demo already loaded (use --reload to prepare again)")
+        return
+    stages = {}
+
+    def stage(name, run):
+        started = time.monotonic()
+        value = run()
+        stages[name] = round(time.monotonic() - started, 1)
+        log(f"{name}: {stages[name]} s")
+        return value
+
+    result["load"] = stage("responses by COPY", lambda: load(SimpleNamespace(shape="company", seed=args.seed),
+                                                             args.responses))
+    stage("rebuild rollups", rollups.rebuild)
+    stage("load_demo", lambda: call_command("load_demo", responses=args.demo_responses, quiet_logins=True,
+                                            verbosity=0))
+    stage("retag every comment", retag_all)
+    stage("bench employees", lambda: employees(args.users))
+    stage("vacuum analyze", analyze)
+    result["prepare_seconds"] = stages
+    result["responses_in_database"] = Response.objects.count()
+    marker.write_text(json.dumps(wanted))
+
+
+def employees(count):
+    """``count`` employees through the employee import, spread over the demo's teams, most reading
+    Russian as in the demo; all with the demo password (hashed once)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from content.company import DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES
+    from npshub.people.importing import import_row
+    from npshub.people.models import Team
+
+    teams = list(Team.objects.select_related("department").order_by("pk"))
+    for index in range(count):
+        team = teams[index % len(teams)]
+        import_row({"email": f"{USERNAME.format(index)}@example.com", "username": USERNAME.format(index),
+                    "first_name": FIRST_NAMES[index % len(FIRST_NAMES)], "last_name": LAST_NAMES[index % len(LAST_NAMES)],
+                    "department": team.department.slug, "team": team.slug, "language": "en" if index % 3 == 0 else "ru",
+                    "roles": "employee"})
+    get_user_model().objects.filter(username__startswith=USERNAME.format("")).update(password=make_password(DEMO_PASSWORD))
+
+
+def write_plan(args, path):
+    """The locustfile's plan: who signs in, and the real values the pages' filters take."""
+    from collections import Counter
+    from urllib.parse import urlsplit
+
+    from content.company import DEMO_PASSWORD
+    from npshub.feedback.models import DIMENSIONS, Response, Source, Topic
+    from npshub.feedback.models.rollups import GRAINS
+    from npshub.pages.models import LessonPage
+    from nps_widgets import data
+    from nps_widgets.blocks import DIMENSION_LABELS
+
+    values = {}
+    for name in DIMENSIONS:  # from the rollups that hold the dimension: far fewer rows than the responses
+        model = next(m for m in GRAINS if name in {f.name for f in m._meta.fields})
+        values[name] = sorted(v for v in model.objects.values_list(name, flat=True).distinct() if v)
+    values["source"] = list(Source.objects.values_list("slug", flat=True))
+    words = Counter(word.strip(".,!?;:()\"'").lower() for comment in Response.objects.exclude(comment="")
+                    .order_by("-pk").values_list("comment", flat=True)[:3000] for word in comment.split())
+    plan = {
+        "users": [USERNAME.format(index) for index in range(args.users)],
+        "password": DEMO_PASSWORD,
+        "filters": values,
+        "periods": [key for key, _label in data.PERIODS],
+        "intervals": ["day", "week", "month"],
+        "bands": [key for key, *_rest in data.SCORE_BANDS if key],
+        "breakdowns": list(DIMENSION_LABELS),
+        "topics": list(Topic.objects.values_list("slug", flat=True)),
+        "words": [word for word, _n in words.most_common(60) if len(word) >= 5][:30],
+        "lessons": [urlsplit(page.get_url()).path for page in LessonPage.objects.live()],
+    }
+    path.write_text(json.dumps(plan, ensure_ascii=False, indent=1))
+    return plan
+
+
+# --- The servers ----------------------------------------------------------------------------------
+
+def start(command, env, log_name):
+    log_file = open(DATA / log_name, "w")
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def wait_ready(port, process):
+    import http.client
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError((DATA / "load-uvicorn.log").read_text()[-3000:])
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError("uvicorn did not answer /healthz in 90 s")
+
+
+def healthz_idle(port, runs=200):
+    """/healthz one request after another, each on a new connection (as curl): (p50, p95) of the
+    client's time and of the server's (Server-Timing). Keep-alive is not used here: on uvicorn's
+    --workers socket every keep-alive answer waits ~40 ms for a delayed ACK (README)."""
+    import http.client
+    import re
+
+    server = []
+
+    def get():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/healthz")
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        assert response.status == 200
+        server.append(float(re.search(r"dur=([0-9.]+)", response.getheader("server-timing")).group(1)))
+
+    for _ in range(20):
+        get()
+    server.clear()
+    return (*percentiles(timed(get, runs)), *percentiles(server))
+
+
+def stop(process):
+    if process.poll() is None:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+
+
+class Sampler:
+    """The 1-minute load average and each group's CPU (uvicorn, celery, locust, postgres) every 5 s."""
+
+    def __init__(self, groups):
+        import psutil
+
+        self.psutil, self.groups, self.samples = psutil, groups, []
+        self.cpu = collections.defaultdict(float)
+        self.began = self.until = time.monotonic()
+        self.last, self.latest = self.times(), {}
+
+    def times(self):
+        found = collections.defaultdict(float)
+        for name, pid in self.groups.items():
+            try:
+                parent = self.psutil.Process(pid)
+                for process in [parent, *parent.children(recursive=True)]:
+                    cpu = process.cpu_times()
+                    found[name] += cpu.user + cpu.system
+            except self.psutil.NoSuchProcess:
+                pass
+        for process in self.psutil.process_iter(["name"]):
+            if process.info["name"] and process.info["name"].startswith("postgres"):
+                try:
+                    cpu = process.cpu_times()
+                    found["postgres"] += cpu.user + cpu.system
+                except self.psutil.NoSuchProcess:
+                    pass
+        return found
+
+    def sample(self):
+        self.samples.append(float(Path("/proc/loadavg").read_text().split()[0]))
+        # the latest totals seen while each group was alive (a process's times vanish with it)
+        self.latest.update(self.times())
+        self.until = time.monotonic()
+
+    def summary(self):
+        seconds = max(1.0, self.until - self.began)
+        # postgres backends come and go: their sum is a floor of what PostgreSQL used
+        return {"load_1min_mean": round(sum(self.samples) / max(1, len(self.samples)), 2),
+                "load_1min_max": max(self.samples, default=0),
+                "cpu_cores_used": {name: round(max(0.0, value - self.last.get(name, 0)) / seconds, 2)
+                                   for name, value in self.latest.items()}}
+
+
+def run_locust(args, plan_path, prefix, signin_path, groups):
+    command = [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+               "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{int(args.measure + 600)}s",
+               "--host", f"http://127.0.0.1:{args.port}", "--csv", str(prefix), "--only-summary",
+               "--loglevel", "WARNING", "--plan", str(plan_path), "--measure", str(args.measure),
+               "--think", args.think, "--signin-out", str(signin_path), "--stop-timeout", "5"]
+    locust = start(command, dict(os.environ), "load-locust.log")
+    groups["locust"] = locust.pid
+    sampler = None
+    while locust.poll() is None:
+        if sampler is None and signin_path.exists():  # browsing began: sample from now on
+            sampler = Sampler(groups)
+        if sampler:
+            sampler.sample()
+        time.sleep(5)
+    if locust.returncode not in (0, 1):  # 1: some requests failed, reported below
+        raise RuntimeError((DATA / "load-locust.log").read_text()[-3000:])
+    return sampler.summary() if sampler else {}
+
+
+def read_stats(prefix):
+    rows = {}
+    with open(f"{prefix}_stats.csv") as file:
+        for row in csv.DictReader(file):
+            rows[(row["Type"], row["Name"])] = row
+    return rows
+
+
+# --- The report -----------------------------------------------------------------------------------
+
+def main():
+    args = parse_args()
+    name = args.postgres_url.rsplit("/", 1)[1].split("?")[0]
+    if "bench" not in name:
+        sys.exit(f"Refusing to use {args.postgres_url}: the benchmark's database name must contain 'bench'.")
+    DATA.mkdir(parents=True, exist_ok=True)
+    if prepared(args):
+        ensure_postgres_database(args.postgres_url)
+    else:
+        recreate_database(args.postgres_url)
+    result = {"date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "responses": args.responses,
+              "users": args.users, "spawn_rate": args.spawn_rate, "think": args.think, "measure": args.measure, "workers": args.workers,
+              "machine": machine(), "load_average_before": load_average()}
+    log(f"migrating {name} (load average {result['load_average_before']})")
+    env = site_env(args, redis=False)
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    setup_django(args)
+    prepare(args, result)
+    from npshub.feedback.models import Response
+
+    result["responses_in_database"] = Response.objects.count()
+    if args.prepare_only:
+        log(f"prepared: {result['responses_in_database']:,} responses in {name}")
+        return
+    plan_path, prefix = DATA / "load-plan.json", DATA / f"load-{args.responses}"
+    plan = write_plan(args, plan_path)
+    log(f"plan: {len(plan['users'])} users, {len(plan['lessons'])} lessons, {len(plan['topics'])} topics, "
+        f"{ {k: len(v) for k, v in plan['filters'].items()} } filter values")
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    from django.db import connections
+
+    connections.close_all()
+    import redis
+
+    redis.Redis.from_url(args.redis_url).flushdb()
+    env = site_env(args)
+    env["PYTHONPATH"] += os.pathsep + str(ROOT / "bench")
+    web = start([str(BIN / "uvicorn"), "server_timing:application", "--host", "127.0.0.1", "--port", str(args.port),
+                 "--workers", str(args.workers)], env, "load-uvicorn.log")
+    worker = start([str(BIN / "celery"), "-A", "npshub", "worker", "--loglevel=warning"], env, "load-celery.log")
+    signin_path = DATA / "load-signin.json"
+    signin_path.unlink(missing_ok=True)
+    try:
+        wait_ready(args.port, web)
+        (result["healthz_idle_p50_ms"], result["healthz_idle_p95_ms"], result["healthz_idle_server_p50_ms"],
+         result["healthz_idle_server_p95_ms"]) = healthz_idle(args.port)
+        log(f"/healthz idle: p50 {result['healthz_idle_p50_ms']} ms, p95 {result['healthz_idle_p95_ms']} ms; "
+            f"Locust: {args.users} users, browsing {args.measure:g} s after all signed in")
+        result["during"] = run_locust(args, plan_path, prefix, signin_path, {"uvicorn": web.pid, "celery": worker.pid})
+    finally:
+        stop(worker)
+        stop(web)
+    result["load_average_after"] = load_average()
+    result["sign_in"] = json.loads(signin_path.read_text()) if signin_path.exists() else {}
+    result["pages"] = pages(read_stats(prefix))
+    failures = Path(f"{prefix}_failures.csv")
+    result["failures"] = list(csv.DictReader(failures.open())) if failures.exists() else []
+    out = DATA / f"load-{args.responses}.json"
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    print_markdown(result)
+    log(f"results in {out}; Locust CSVs {prefix}_*.csv; logs bench/data/load-*.log")
+
+
+def pages(stats):
+    rows = []
+    for name in PAGES:
+        client = next((row for (kind, row_name), row in stats.items() if row_name == name and kind != "SERVER"), None)
+        if client is None:
+            continue
+        server = stats.get(("SERVER", name))
+        rows.append({"page": name, "requests": int(client["Request Count"]), "failures": int(client["Failure Count"]),
+                     "p50_ms": float(client["50%"]), "p95_ms": float(client["95%"]), "max_ms": float(client["Max Response Time"]),
+                     "rps": float(client["Requests/s"]),
+                     "server_p50_ms": float(server["50%"]) if server else None,
+                     "server_p95_ms": float(server["95%"]) if server else None})
+    return rows
+
+
+def print_markdown(result):
+    m, during, sign_in = result["machine"], result.get("during", {}), result["sign_in"]
+    print(f"\n### {result['responses']:,} company-shaped responses (+ the demo's), {result['users']} employees, "
+          f"{result['date']}\n")
+    print(f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory']} RAM, Python {m['python']}; responses in the "
+          f"database {result['responses_in_database']:,}; uvicorn --workers {result['workers']} + 1 Celery worker "
+          f"+ Locust (1 process) + PostgreSQL + Redis on the same machine.")
+    print(f"Load average {result['load_average_before']} before, {result['load_average_after']} after; during the "
+          f"measured browsing 1-min load mean {during.get('load_1min_mean')}, max {during.get('load_1min_max')}; "
+          f"CPU cores used meanwhile: {during.get('cpu_cores_used')}.")
+    if sign_in:
+        print(f"Sign-in of {sign_in['users']} employees (arriving {result['spawn_rate']:g}/s) took {sign_in['seconds']} s: "
+              f"POST p50 {sign_in['sign_in_p50_ms']} ms, p95 {sign_in['sign_in_p95_ms']} ms; "
+              f"{sign_in['sign_in_failures']} of {sign_in['sign_in_requests']} attempts failed and were retried "
+              f"({sign_in['gave_up']} gave up){': ' + '; '.join(sign_in['errors']) if sign_in['errors'] else ''}. "
+              f"Not in the table: the statistics restart when the last one is in.")
+    print(f"Browsing {result['measure']:g} s, think time {result['think']} s. Anchor `/healthz`: idle p50 "
+          f"{result['healthz_idle_p50_ms']} ms, p95 {result['healthz_idle_p95_ms']} ms (server p50 "
+          f"{result['healthz_idle_server_p50_ms']}, p95 {result['healthz_idle_server_p95_ms']}; one at a time, new "
+          f"connection each, before the load); "
+          f"under load in the table.\n")
+    print("| page | requests | failures | p50 ms | p95 ms | max ms | server p50 ms | server p95 ms | p95 ≤ 300 ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    for row in result["pages"]:
+        meets = row["p95_ms"] <= TARGET_P95_MS and not row["failures"]
+        print(f"| {row['page']} | {row['requests']} | {row['failures']} | {row['p50_ms']:g} | {row['p95_ms']:g} | "
+              f"{row['max_ms']:g} | {_ms(row['server_p50_ms'])} | {_ms(row['server_p95_ms'])} | "
+              f"{'yes' if meets else '**no**'} |")
+    home = next((row for row in result["pages"] if row["page"] == "home"), None)
+    if home and home["server_p95_ms"] is not None:
+        print(f"\nHome page server time (Server-Timing) p95 {home['server_p95_ms']:g} ms: "
+              f"{'meets' if home['server_p95_ms'] <= TARGET_HOME_SERVER_P95_MS else '**misses**'} ≤ 100 ms.")
+    if result["failures"]:
+        print("\nFailures:\n")
+        for row in result["failures"]:
+            print(f"- {row['Method']} {row['Name']}: {row['Error']} ({row['Occurrences']}×)")
+
+
+def _ms(value):
+    return "" if value is None else f"{value:g}"
+
+
+if __name__ == "__main__":
+    if shutil.which("locust", path=str(BIN)) is None:
+        sys.exit("Locust is not installed: .venv/bin/pip install -e '.[dev]'")
+    main()
