@@ -92,7 +92,7 @@ def setup_django(args):
 def loaded_marker(args):
     wanted = {"responses": args.responses, "demo": args.demo_responses, "users": args.users, "seed": args.seed,
               "url": args.postgres_url}
-    return DATA / "loaded-pages.json", wanted
+    return DATA / f"loaded-pages-{database_name(args.postgres_url)}.json", wanted
 
 
 def prepared(args):
@@ -100,12 +100,16 @@ def prepared(args):
     return not args.reload and marker.exists() and json.loads(marker.read_text()) == wanted
 
 
+def database_name(url):
+    return url.rsplit("/", 1)[1].split("?")[0]
+
+
 def recreate_database(url):
     """A fresh database: the demo's loader leaves what exists alone, so a new load starts empty."""
     import psycopg
 
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    (DATA / "loaded-pages.json").unlink(missing_ok=True)
+    name = database_name(url)
+    (DATA / f"loaded-pages-{name}.json").unlink(missing_ok=True)
     with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -252,6 +256,45 @@ def healthz_idle(port, runs=200):
     return (*percentiles(timed(get, runs)), *percentiles(server))
 
 
+def pages_idle(args, plan, runs=5):
+    """Each page type alone, one request at a time before the load, as one signed-in employee:
+    (p50, max) of the server's time (Server-Timing), the page's own cost without contention."""
+    import re
+
+    import requests
+
+    base = f"http://127.0.0.1:{args.port}"
+    session = requests.Session()
+    form = session.get(base + "/accounts/login/", timeout=60)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    signed = session.post(base + "/accounts/login/", allow_redirects=False, timeout=60, data={
+        "username": plan["users"][-1], "password": plan["password"], "csrfmiddlewaretoken": token, "next": "/"})
+    assert signed.status_code == 302, f"sign-in answered {signed.status_code}"
+    filters = plan["filters"]
+    examples = {  # the locustfile's page names, each with a typical address
+        "home": ["/"], "stats": ["/stats/?period=30", "/stats/?period=365"],
+        "stats filtered": [f"/stats/?period=90&region={filters['region'][0]}", f"/stats/?period=all&product={filters['product'][0]}"],
+        "comments": ["/comments/"],
+        "comments q/topic": [f"/comments/?q={plan['words'][0]}", f"/comments/?topic={plan['topics'][0]}"],
+        "live stream": [], "lesson": plan["lessons"][:2], "store": ["/rewards/"], "healthz (anchor)": ["/healthz"],
+    }
+    found = {}
+    for name, paths in examples.items():
+        samples = []
+        for path in paths:
+            headers = {"X-Requested-With": "fetch"} if name == "stats filtered" else {}
+            session.get(base + path, headers=headers, timeout=120)  # warm
+            for _ in range(runs):
+                answer = session.get(base + path, headers=headers, timeout=120)
+                assert answer.status_code == 200, f"{path}: {answer.status_code}"
+                samples.append(float(re.search(r"dur=([0-9.]+)", answer.headers["server-timing"]).group(1)))
+        if samples:
+            found[name] = {"idle_server_p50_ms": round(sorted(samples)[len(samples) // 2], 1),
+                           "idle_server_max_ms": round(max(samples), 1)}
+            log(f"  idle {name}: server p50 {found[name]['idle_server_p50_ms']} ms, max {found[name]['idle_server_max_ms']} ms")
+    return found
+
+
 def stop(process):
     if process.poll() is None:
         os.killpg(process.pid, 15)
@@ -339,7 +382,7 @@ def read_stats(prefix):
 
 def main():
     args = parse_args()
-    name = args.postgres_url.rsplit("/", 1)[1].split("?")[0]
+    name = database_name(args.postgres_url)
     if "bench" not in name:
         sys.exit(f"Refusing to use {args.postgres_url}: the benchmark's database name must contain 'bench'.")
     DATA.mkdir(parents=True, exist_ok=True)
@@ -385,6 +428,7 @@ def main():
          result["healthz_idle_server_p95_ms"]) = healthz_idle(args.port)
         log(f"/healthz idle: p50 {result['healthz_idle_p50_ms']} ms, p95 {result['healthz_idle_p95_ms']} ms; "
             f"Locust: {args.users} users, browsing {args.measure:g} s after all signed in")
+        result["idle_pages"] = pages_idle(args, plan)
         result["during"] = run_locust(args, plan_path, prefix, signin_path, {"uvicorn": web.pid, "celery": worker.pid})
     finally:
         stop(worker)
@@ -392,6 +436,8 @@ def main():
     result["load_average_after"] = load_average()
     result["sign_in"] = json.loads(signin_path.read_text()) if signin_path.exists() else {}
     result["pages"] = pages(read_stats(prefix))
+    for row in result["pages"]:
+        row.update(result["idle_pages"].get(row["page"], {}))
     failures = Path(f"{prefix}_failures.csv")
     result["failures"] = list(csv.DictReader(failures.open())) if failures.exists() else []
     out = DATA / f"load-{args.responses}.json"
@@ -436,13 +482,18 @@ def print_markdown(result):
           f"{result['healthz_idle_server_p50_ms']}, p95 {result['healthz_idle_server_p95_ms']}; one at a time, new "
           f"connection each, before the load); "
           f"under load in the table.\n")
-    print("| page | requests | failures | p50 ms | p95 ms | max ms | server p50 ms | server p95 ms | p95 ≤ 300 ms |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    seconds = result["measure"]
+    total = sum(row["requests"] for row in result["pages"])
+    print(f"Under load: {total} requests in {seconds:g} s ({total / seconds:.1f}/s). Idle: each page alone before the "
+          f"load, 5 requests per address, server time.\n")
+    print("| page | requests | failures | p50 ms | p95 ms | max ms | server p50 ms | server p95 ms | idle server p50 ms "
+          "| p95 ≤ 300 ms, no errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for row in result["pages"]:
         meets = row["p95_ms"] <= TARGET_P95_MS and not row["failures"]
         print(f"| {row['page']} | {row['requests']} | {row['failures']} | {row['p50_ms']:g} | {row['p95_ms']:g} | "
-              f"{row['max_ms']:g} | {_ms(row['server_p50_ms'])} | {_ms(row['server_p95_ms'])} | "
-              f"{'yes' if meets else '**no**'} |")
+              f"{row['max_ms']:.0f} | {_ms(row['server_p50_ms'])} | {_ms(row['server_p95_ms'])} | "
+              f"{_ms(row.get('idle_server_p50_ms'))} | {'yes' if meets else '**no**'} |")
     home = next((row for row in result["pages"] if row["page"] == "home"), None)
     if home and home["server_p95_ms"] is not None:
         print(f"\nHome page server time (Server-Timing) p95 {home['server_p95_ms']:g} ms: "

@@ -125,7 +125,7 @@ class Employee(FastHttpUser):
         with self.client.get(path, name=name, headers=headers or {}, catch_response=True,
                              allow_redirects=False) as answer:
             if answer.status_code != 200:
-                answer.failure(f"{answer.status_code} for {path}")
+                answer.failure(f"HTTP {answer.status_code}")
             elif expect and expect not in (answer.content or b""):
                 answer.failure(f"{path}: {expect!r} not in the page")
             self.server_time(name, answer)
