@@ -321,11 +321,15 @@ class Sampler:
         for name, pid in self.groups.items():
             try:
                 parent = self.psutil.Process(pid)
-                for process in [parent, *parent.children(recursive=True)]:
-                    cpu = process.cpu_times()
-                    found[name] += cpu.user + cpu.system
+                family = [parent, *parent.children(recursive=True)]
             except self.psutil.NoSuchProcess:
-                pass
+                continue
+            for process in family:
+                try:
+                    cpu = process.cpu_times()
+                except self.psutil.NoSuchProcess:
+                    continue
+                found[name] += cpu.user + cpu.system
         for process in self.psutil.process_iter(["name"]):
             if process.info["name"] and process.info["name"].startswith("postgres"):
                 try:
