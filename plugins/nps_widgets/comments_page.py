@@ -4,7 +4,6 @@ chips and score, source and period filters (the same filters as ``GET /api/v1/co
 import datetime
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from npshub import formats
 from npshub.feedback import reference
 from npshub.feedback.comments import comment_queryset
+from npshub.paging import LargeCountPaginator
 from nps_widgets import data
 
 PER_PAGE = 20
@@ -81,7 +81,7 @@ def comments(request):
     queryset = comment_queryset(
         stats_filter, topic=state["topics"] or None, q=state["q"] or None, score_min=low, score_max=high,
     )
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    page = LargeCountPaginator(queryset, PER_PAGE).get_page(request.GET.get("page"))  # 10M answers: no full count
     _label_rows(page.object_list)
     chips = [
         {"slug": slug, "name": name, "active": slug in state["topics"],

@@ -226,16 +226,18 @@ class StatsFilter:
             end = datetime.datetime.combine(self.date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
         return start, end
 
-    def apply(self, queryset):
+    def apply(self, queryset, prefix=""):
+        """``queryset`` of responses narrowed to the filter; ``prefix`` ("response__") applies it to a
+        model that points at responses (the topic links) through one join, not a subquery."""
         start, end = self.bounds()
         if start:
-            queryset = queryset.filter(submitted_at__gte=start)
+            queryset = queryset.filter(**{f"{prefix}submitted_at__gte": start})
         if end:
-            queryset = queryset.filter(submitted_at__lt=end)
+            queryset = queryset.filter(**{f"{prefix}submitted_at__lt": end})
         for name, values in self.dimensions.items():
-            queryset = queryset.filter(**{f"{name}__in": values})
+            queryset = queryset.filter(**{f"{prefix}{name}__in": values})
         if self.sources:
-            queryset = queryset.filter(source__slug__in=self.sources)
+            queryset = queryset.filter(**{f"{prefix}source__slug__in": self.sources})
         return queryset
 
 

@@ -14,7 +14,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response as APIResponse
 
 from npshub import events
-from npshub.api.pagination import Pagination
+from npshub.api.pagination import LargeCountPagination
 from npshub.feedback import topics
 from npshub.feedback.api.stats import FilteredView, parse_filter
 from npshub.feedback.api.throttles import SEARCH_SCOPE, SearchThrottle
@@ -71,7 +71,7 @@ class CommentsView(FilteredView):
 class CommentListView(CommentsView):
     """Customer comments, newest first, masked; filters as the statistics plus topic, q, score band."""
 
-    pagination_class = Pagination
+    pagination_class = LargeCountPagination  # millions of comments: exact counts up to 10,000
 
     @extend_schema(tags=["comments"], responses=CommentSerializer(many=True), summary="List customer comments")
     def get(self, request):
