@@ -44,10 +44,12 @@ def ranking_min_responses():
 
 # --- score results ---------------------------------------------------------------------------
 
-def result(measures):
-    """A score result from summed measures (a dict with the keys of ``MEASURES``)."""
+def result(measures, small_sample=None):
+    """A score result from summed measures (a dict with the keys of ``MEASURES``); ``small_sample``:
+    the threshold, when a caller making many results has looked it up once."""
     data = score_result(measures["promoters"], measures["passives"], measures["detractors"])
-    data["small_sample"] = data["responses"] < small_sample_threshold()
+    threshold = small_sample_threshold() if small_sample is None else small_sample
+    data["small_sample"] = data["responses"] < threshold
     data["skipped"] = measures["skipped"]
     csat_n, ces_n = measures["csat_n"], measures["ces_n"]
     data["csat"] = one_decimal(100 * measures["csat_good"] / csat_n) if csat_n else None
@@ -69,14 +71,18 @@ def timeseries(stats_filter, interval="month", force_raw=False):
     """Points oldest first: ``{period_start, **score result}`` for periods with answers."""
     if interval not in INTERVALS:
         raise ValueError(f"interval must be one of {INTERVALS}")
-    periods = {}
-    for day, measures in measured(stats_filter, interval, force_raw=force_raw):
-        start = period_start(day, interval)
-        totals = periods.setdefault(start, dict.fromkeys(MEASURES, 0))
-        for name in MEASURES:
-            totals[name] += measures[name]
+    rows = measured(stats_filter, interval, force_raw=force_raw)
+    if interval == "day":  # one row per day already (a day is never split): nothing to fold
+        periods = dict(rows)
+    else:
+        periods = {}
+        for day, measures in rows:
+            totals = periods.setdefault(period_start(day, interval), dict.fromkeys(MEASURES, 0))
+            for name in MEASURES:
+                totals[name] += measures[name]
+    threshold = small_sample_threshold()
     return [
-        {"period_start": start.isoformat(), **result(totals)}
+        {"period_start": start.isoformat(), **result(totals, threshold)}
         for start, totals in sorted(periods.items())
         if _answered(totals)
     ]
@@ -86,8 +92,9 @@ def breakdown(stats_filter, by, force_raw=False):
     """Rows ``{key, **score result}`` per value of ``by`` with answers, sorted by key."""
     if by not in BREAKDOWNS:
         raise ValueError(f"by must be one of {BREAKDOWNS}")
+    threshold = small_sample_threshold()
     return [
-        {"key": key, **result(measures)}
+        {"key": key, **result(measures, threshold)}
         for key, measures in measured(stats_filter, by, force_raw=force_raw)
         if _answered(measures)
     ]

@@ -95,6 +95,15 @@ def tag_responses(responses, rules=None, replace=False):
     return len(links)
 
 
+def newest_ids():
+    """(the newest answer's id, the newest topic link's id): changes when answers are added or topics
+    re-tagged, so a cache of topic statistics can key on it (two index lookups)."""
+    from django.db.models import Max
+
+    return (Response.objects.aggregate(newest=Max("pk"))["newest"],
+            Response.topics.through.objects.aggregate(newest=Max("pk"))["newest"])
+
+
 def topic_stats(stats_filter):
     """Per topic: mentions (answered responses whose comment has the topic), detractor mentions
     and the NPS of those responses; sorted by detractor mentions, most first."""
