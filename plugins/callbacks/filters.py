@@ -65,9 +65,11 @@ class QueueFilter(drf_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         if value == "active":
+            # Due "now" to the minute: a retry shows at most a minute late, and the query stays the same
+            # for a minute, so a long queue's count is taken from the cache (npshub.paging).
+            now = (self.now or timezone.now()).replace(second=0, microsecond=0)
             return queryset.filter(status__in=(Callback.Status.OPEN, Callback.Status.CLAIMED)).filter(
-                Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=self.now or timezone.now())
-                | Q(claimed_by__isnull=False)
+                Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now) | Q(claimed_by__isnull=False)
             )
         return queryset if value == "all" else queryset.filter(status=value)
 

@@ -41,3 +41,4 @@ def test_long_lists_take_the_count_from_the_cache_for_a_minute(django_assert_num
     cache.clear()
     assert SmallCap(queryset, 2).count == 7
     assert [s.slug for s in SmallCap(queryset, 2).page(4).object_list] == ["paging-6"]
+
