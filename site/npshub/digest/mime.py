@@ -61,10 +61,16 @@ def _qp(data):
     return (encoded + b"=\n").replace(b"\n", b"\r\n")
 
 
-def _compile(template):
-    """(static pieces as quoted-printable bytes, slot names between them) of one body."""
-    statics, names = _split(template)
+def _compile(split):
+    """(static pieces as quoted-printable bytes, slot names between them) of one ``_split`` body."""
+    statics, names = split
     return [_qp(static.encode("utf-8")) for static in statics], names
+
+
+def _html_value(name, value):
+    """A slot's value in the HTML: escaped, unless its name ends in ``_HTML`` (a fragment the caller
+    built from escaped values)."""
+    return value if name.endswith("_HTML") else escape(value)
 
 
 def _b64(data):
@@ -109,8 +115,8 @@ class MessageTemplate:
         html, self.images = inline_images(html, domain) if inline else (html, [])
         self._html = _split(html)
         self._text = _split(text)
-        self._html_qp = _compile(html)
-        self._text_qp = _compile(text)
+        self._html_qp = _compile(self._html)
+        self._text_qp = _compile(self._text)
         self._boundary = "==npshub-" + secrets.token_hex(12)
         self._static_headers = (
             f"From: {_header_value(from_email)}\r\n"
@@ -146,8 +152,7 @@ class MessageTemplate:
         self._end = b"".join(parts) + f"\r\n--{related}--\r\n\r\n--{self._boundary}--\r\n".encode("ascii")
 
     def render_html(self, values):
-        # Names ending in _HTML are fragments the caller built from escaped values; all others are escaped here.
-        return _fill(*self._html, {k: v if k.endswith("_HTML") else escape(v) for k, v in values.items()})
+        return _fill(*self._html, {k: _html_value(k, v) for k, v in values.items()})
 
     def render_text(self, values):
         return _fill(*self._text, {k: str(v) for k, v in values.items()})
@@ -168,15 +173,15 @@ class MessageTemplate:
 
 
 def _fill_slots(out, statics, names, values, html):
-    """Append the pieces of one body to ``out``, each slot's value encoded once per message.
-    In the HTML, values are escaped unless their name ends in ``_HTML`` (as ``render_html``)."""
+    """Append the pieces of one body to ``out``, each slot's value encoded once per message (in the
+    HTML through ``_html_value``, as ``render_html``)."""
     encoded = {}
     out.append(statics[0])
     for name, static in zip(names, statics[1:]):
         piece = encoded.get(name)
         if piece is None:
             value = values.get(name, "")
-            value = value if not html or name.endswith("_HTML") else escape(value)
+            value = _html_value(name, value) if html else value
             piece = encoded[name] = _qp(str(value).encode("utf-8"))
         out.append(piece)
         out.append(static)

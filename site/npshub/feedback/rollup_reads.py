@@ -17,23 +17,16 @@ import dataclasses
 import datetime
 
 from django.db import connection
-from django.db.models import Count, DateField, Q, Sum
+from django.db.models import DateField
 from django.db.models.functions import Trunc
 from django.utils import timezone
 
-from npshub.feedback import nps
 from npshub.feedback.models import Response, Source
 from npshub.feedback.models.rollups import DAILY, MEASURES, MONTHLY
 from npshub.feedback.periods import INTERVALS, split_months
+from npshub.feedback.rollups import raw_measures
 
-_RAW_MEASURES = {
-    **nps.category_counts(),
-    "skipped": Count("pk", filter=Q(score__isnull=True)),
-    "csat_n": Count("csat"),
-    "csat_good": Count("pk", filter=Q(csat__gte=4)),
-    "ces_n": Count("ces"),
-    "ces_sum": Sum("ces", default=0),
-}
+_RAW_MEASURES = raw_measures()
 
 
 def rollup_for(stats_filter, group_by=None, tier=DAILY):

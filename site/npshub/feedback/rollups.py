@@ -96,6 +96,19 @@ def apply(added=(), removed=()):
                     )
 
 
+def raw_measures(prefix=""):
+    """The ``MEASURES`` of raw responses as aggregates, each named ``prefix`` + its name (for
+    ``aggregate``/``annotate``): the SQL twin of ``measures_of``."""
+    return {
+        **nps.category_counts(prefix=prefix),
+        f"{prefix}skipped": Count("pk", filter=Q(score__isnull=True)),
+        f"{prefix}csat_n": Count("csat"),
+        f"{prefix}csat_good": Count("pk", filter=Q(csat__gte=4)),
+        f"{prefix}ces_n": Count("ces"),
+        f"{prefix}ces_sum": Sum("ces", default=0),
+    }
+
+
 def _cube_queryset():
     """Measures per local day, source and every dimension: one pass over the raw rows."""
     from npshub.feedback.models import DIMENSIONS, Response
@@ -104,14 +117,7 @@ def _cube_queryset():
         Response.objects.order_by()
         .annotate(rollup_day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()))
         .values("rollup_day", "source_id", *DIMENSIONS)
-        .annotate(
-            **nps.category_counts(prefix="m_"),
-            m_skipped=Count("pk", filter=Q(score__isnull=True)),
-            m_csat_n=Count("csat"),
-            m_csat_good=Count("pk", filter=Q(csat__gte=4)),
-            m_ces_n=Count("ces"),
-            m_ces_sum=Sum("ces", default=0),
-        )
+        .annotate(**raw_measures(prefix="m_"))
     )
 
 

@@ -1,7 +1,5 @@
 """Page types of the hub: the home page, section indexes and articles."""
 
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,6 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Page
 from wagtail.search import index
 
+from npshub.feedback.periods import next_month
 from npshub.pages.blocks import DownloadBlock, HubStreamField, QuizQuestionBlock
 from npshub.pages.i18n import SAME_URL, active_locale, in_reader_locale, route_with_fallback
 
@@ -327,7 +326,7 @@ class DigestPage(Page):
     @property
     def month_end(self):
         """First day of the next month (exclusive end)."""
-        return (self.month_start + datetime.timedelta(days=32)).replace(day=1)
+        return next_month(self.month_start)
 
     def articles(self):
         """The month's published articles, each once, in the reader's language where translated."""

@@ -7,8 +7,7 @@ sources ask them.
 
 Two tiers. **Daily** (``DAILY``): narrow grains (each dimension but region alone, region x channel,
 product x segment); a rollup by day over every dimension at once would be nearly as large as the raw
-table. They answer day and week series and the partial months
-at a date range's ends. **Monthly** (``MONTHLY``): the same narrow grains, two wider ones that
+table. They answer day and week series and the partial months at a date range's ends. **Monthly** (``MONTHLY``): the same narrow grains, two wider ones that
 together keep every pair of dimensions (``place``: segment, region, channel and team; ``product
 place``: product, region, channel and team), and one over every dimension (the cube). A month holds
 thousands of combinations whatever the number of responses, so at company scale (120 teams, 20
